@@ -1,0 +1,89 @@
+package dev.traceguard.analyzers.model;
+
+/**
+ * A trace or span id as read: its value when valid, its state, and the raw text when it was not
+ * usable (for evidence).
+ */
+public final class SpanId {
+  long hi;
+  long lo;
+  IdState state = IdState.EMPTY;
+  String raw;
+  private final int bytes;
+
+  SpanId(int bytes) {
+    this.bytes = bytes;
+  }
+
+  /** Sets the id from its OTLP/JSON hex text. */
+  public void setHex(CharSequence text) {
+    state = Ids.classify(text, bytes);
+    raw = null;
+    hi = 0;
+    lo = 0;
+    if (state == IdState.VALID || state == IdState.ALL_ZERO) {
+      if (bytes == 16) {
+        hi = Ids.parseHex(text, 0, 16);
+        lo = Ids.parseHex(text, 16, 32);
+      } else {
+        lo = Ids.parseHex(text, 0, 16);
+      }
+    } else if (state != IdState.EMPTY) {
+      raw = text.length() > 80 ? text.subSequence(0, 80) + "…" : text.toString();
+    }
+  }
+
+  /** Sets the id from protobuf bytes. */
+  public void setBytes(byte[] value) {
+    state = Ids.classify(value, bytes);
+    raw = null;
+    hi = 0;
+    lo = 0;
+    if (state == IdState.VALID || state == IdState.ALL_ZERO) {
+      if (bytes == 16) {
+        hi = Ids.longFrom(value, 0);
+        lo = Ids.longFrom(value, 8);
+      } else {
+        lo = Ids.longFrom(value, 0);
+      }
+    } else if (state != IdState.EMPTY) {
+      raw = Ids.hex(value);
+    }
+  }
+
+  /** Sets a well-formed id directly. */
+  public void set(long hi, long lo) {
+    this.hi = hi;
+    this.lo = lo;
+    this.state = hi == 0 && lo == 0 ? IdState.ALL_ZERO : IdState.VALID;
+    this.raw = null;
+  }
+
+  /** Marks the id absent. */
+  public void clear() {
+    hi = 0;
+    lo = 0;
+    state = IdState.EMPTY;
+    raw = null;
+  }
+
+  /** High 8 bytes (trace ids only). */
+  public long hi() {
+    return hi;
+  }
+
+  /** Low 8 bytes (the whole value for span ids). */
+  public long lo() {
+    return lo;
+  }
+
+  /** The id's state. */
+  public IdState state() {
+    return state;
+  }
+
+  /** The raw text of an unusable id, or null. */
+  public String raw() {
+    return raw;
+  }
+}
