@@ -33,6 +33,11 @@ public final class SpanId {
     }
   }
 
+  /** Sets the id from hex text in {@code chars[off..off+len)}, without allocating when valid. */
+  public void setHex(char[] chars, int off, int len) {
+    setHex(java.nio.CharBuffer.wrap(chars, off, len));
+  }
+
   /** Sets the id from protobuf bytes. */
   public void setBytes(byte[] value) {
     state = Ids.classify(value, bytes);

@@ -302,6 +302,16 @@ public final class SpanStore {
     return resourceColumn.get(i);
   }
 
+  /** Number of distinct resources; resource ids run from 0 to this, exclusive. */
+  public int resourceCount() {
+    return resources.size();
+  }
+
+  /** The resource with id {@code id}. */
+  public Resource resourceAt(int id) {
+    return resources.get(id);
+  }
+
   /** {@code service.name} of the producing resource. */
   public String serviceName(int i) {
     return resource(i).serviceName();

@@ -1,0 +1,67 @@
+package dev.traceguard.analyzers;
+
+import dev.traceguard.analyzers.context.ContextAnalyzer;
+import dev.traceguard.analyzers.model.Telemetry;
+import dev.traceguard.analyzers.report.Report;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The analyzers traceguard ships, and running a selection of them into a {@link Report}. */
+public final class Analyzers {
+  private Analyzers() {}
+
+  /** Every analyzer, in the order they run. */
+  public static List<Analyzer> all() {
+    return List.of(new ContextAnalyzer());
+  }
+
+  /** Names of every analyzer. */
+  public static List<String> names() {
+    List<String> n = new ArrayList<>();
+    for (Analyzer a : all()) {
+      n.add(a.name());
+    }
+    return n;
+  }
+
+  /**
+   * The analyzers named in {@code names} (case-insensitive); {@code all} selects every one.
+   *
+   * @throws IllegalArgumentException naming the unknown analyzer and the known ones
+   */
+  public static List<Analyzer> select(List<String> names) {
+    List<Analyzer> out = new ArrayList<>();
+    for (String raw : names) {
+      String n = raw.trim().toLowerCase(Locale.ROOT);
+      if (n.isEmpty()) {
+        continue;
+      }
+      if (n.equals("all")) {
+        return all();
+      }
+      Analyzer found = null;
+      for (Analyzer a : all()) {
+        if (a.name().equals(n)) {
+          found = a;
+        }
+      }
+      if (found == null) {
+        throw new IllegalArgumentException("unknown analyzer '" + raw + "'; known: " + String.join(", ", names()));
+      }
+      if (!out.contains(found)) {
+        out.add(found);
+      }
+    }
+    return out;
+  }
+
+  /** Runs {@code analyzers} over {@code telemetry} and assembles the report. */
+  public static Report run(List<Analyzer> analyzers, Telemetry telemetry, AnalysisOptions options, String toolVersion) {
+    FindingSink sink = new FindingSink(options.maxFindingsPerRule());
+    for (Analyzer a : analyzers) {
+      a.analyze(telemetry, options, sink);
+    }
+    return new Report(toolVersion, telemetry.inputs(), sink.findings(), sink.stats(), sink.suppressed());
+  }
+}

@@ -1,0 +1,260 @@
+package dev.traceguard.analyzers.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Splits an input into lines without ever holding a whole line: {@link #line()} is a stream over
+ * the current line only, so a parser can stream through a 500 MB line and the rest of a bad line
+ * is skipped, not buffered.
+ */
+public final class LineSource {
+  private final InputStream in;
+  private final byte[] buf = new byte[1 << 16];
+  private int pos;
+  private int lim;
+  private boolean eof;
+  private boolean inLine;
+  private boolean lineEnded;
+  private long lineNumber;
+  private long consumed;
+  private long lineStart;
+
+  private final InputStream lineStream =
+      new InputStream() {
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          int n = read(one, 0, 1);
+          return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          if (lineEnded || len == 0) {
+            return lineEnded ? -1 : 0;
+          }
+          if (pos == lim && !fill()) {
+            lineEnded = true;
+            return -1;
+          }
+          int n = Math.min(len, lim - pos);
+          for (int i = 0; i < n; i++) {
+            byte c = buf[pos + i];
+            if (c == '\n') {
+              System.arraycopy(buf, pos, b, off, i);
+              pos += i + 1;
+              consumed += i + 1;
+              lineEnded = true;
+              return i == 0 ? -1 : i;
+            }
+          }
+          System.arraycopy(buf, pos, b, off, n);
+          pos += n;
+          consumed += n;
+          return n;
+        }
+      };
+
+  private final InputStream rest =
+      new InputStream() {
+        @Override
+        public int read() throws IOException {
+          if (pos == lim && !fill()) {
+            return -1;
+          }
+          consumed++;
+          return buf[pos++] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          if (len == 0) {
+            return 0;
+          }
+          if (pos == lim && !fill()) {
+            return -1;
+          }
+          int n = Math.min(len, lim - pos);
+          System.arraycopy(buf, pos, b, off, n);
+          pos += n;
+          consumed += n;
+          return n;
+        }
+      };
+
+  public LineSource(InputStream in) {
+    this.in = in;
+  }
+
+  private boolean fill() throws IOException {
+    if (eof) {
+      return false;
+    }
+    int n = in.read(buf, 0, buf.length);
+    if (n <= 0) {
+      eof = true;
+      return false;
+    }
+    pos = 0;
+    lim = n;
+    return true;
+  }
+
+  /**
+   * Moves to the next line, skipping whatever is left of the current one.
+   *
+   * @return false at the end of the input
+   */
+  public boolean next() throws IOException {
+    if (inLine && !lineEnded) {
+      skipRestOfLine();
+    }
+    if (pos == lim && !fill()) {
+      return false;
+    }
+    inLine = true;
+    lineEnded = false;
+    lineNumber++;
+    lineStart = consumed;
+    return true;
+  }
+
+  private void skipRestOfLine() throws IOException {
+    while (true) {
+      if (pos == lim && !fill()) {
+        lineEnded = true;
+        return;
+      }
+      for (int i = pos; i < lim; i++) {
+        if (buf[i] == '\n') {
+          consumed += i + 1 - pos;
+          pos = i + 1;
+          lineEnded = true;
+          return;
+        }
+      }
+      consumed += lim - pos;
+      pos = lim;
+    }
+  }
+
+  /**
+   * Skips blanks at the start of the current line and returns the first other byte without
+   * consuming it, or -1 when the line has nothing else.
+   */
+  public int peekNonBlank() throws IOException {
+    while (!lineEnded) {
+      if (pos == lim && !fill()) {
+        lineEnded = true;
+        return -1;
+      }
+      byte c = buf[pos];
+      if (c == '\n') {
+        pos++;
+        consumed++;
+        lineEnded = true;
+        return -1;
+      }
+      if (c == ' ' || c == '\t' || c == '\r') {
+        pos++;
+        consumed++;
+        continue;
+      }
+      return c & 0xff;
+    }
+    return -1;
+  }
+
+  /**
+   * Skips a log prefix: everything before the first {@code {} of the current line.
+   *
+   * @return false when the line holds no {@code {}
+   */
+  public boolean skipTo(byte target) throws IOException {
+    while (!lineEnded) {
+      if (pos == lim && !fill()) {
+        lineEnded = true;
+        return false;
+      }
+      byte c = buf[pos];
+      if (c == target) {
+        return true;
+      }
+      pos++;
+      consumed++;
+      if (c == '\n') {
+        lineEnded = true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the current line opens a multi-line JSON document: its last non-blank byte is not a
+   * closing brace or bracket, as in a pretty-printed file's first line "{" or {@code
+   * {"resourceSpans": [}. A JSON line ends with its closing brace. Looks ahead at most one buffer;
+   * a longer line counts as a JSON line.
+   */
+  public boolean lineOpensDocument() throws IOException {
+    int nl = findNewline();
+    while (nl < 0 && !eof && (pos > 0 || lim < buf.length)) {
+      System.arraycopy(buf, pos, buf, 0, lim - pos);
+      lim -= pos;
+      pos = 0;
+      int n = in.read(buf, lim, buf.length - lim);
+      if (n <= 0) {
+        eof = true;
+        break;
+      }
+      lim += n;
+      nl = findNewline();
+    }
+    if (nl < 0 && !eof) {
+      return false;
+    }
+    int end = nl < 0 ? lim : nl;
+    for (int i = end - 1; i >= pos; i--) {
+      byte c = buf[i];
+      if (c != ' ' && c != '\t' && c != '\r') {
+        return c != '}' && c != ']';
+      }
+    }
+    return false;
+  }
+
+  private int findNewline() {
+    for (int i = pos; i < lim; i++) {
+      if (buf[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The current line, up to (not including) its newline. */
+  public InputStream line() {
+    return lineStream;
+  }
+
+  /** Everything from the current position to the end of the input, across lines. */
+  public InputStream rest() {
+    lineEnded = true;
+    return rest;
+  }
+
+  /** 1-based number of the current line. */
+  public long lineNumber() {
+    return lineNumber;
+  }
+
+  /** Byte offset of the start of the current line. */
+  public long lineStart() {
+    return lineStart;
+  }
+
+  /** Bytes consumed so far. */
+  public long consumed() {
+    return consumed;
+  }
+}
