@@ -66,7 +66,7 @@ public final class ContextAnalyzer implements Analyzer {
     if (s.size() == 0) {
       return;
     }
-    new Run(s, options, out).run();
+    new Run(s, telemetry.inputs(), options, out).run();
   }
 
   private static Finding.Builder finding(String rule, Severity sev) {
@@ -77,9 +77,25 @@ public final class ContextAnalyzer implements Analyzer {
     return Math.round(nanos / 1e3) / 1e3;
   }
 
+  /** A duration for a sentence: "40 ms", "250 µs", "12 ns". */
+  private static String human(long nanos) {
+    long a = Math.abs(nanos);
+    if (a >= 1_000_000_000L) {
+      return Math.round(nanos / 1e7) / 100.0 + " s";
+    }
+    if (a >= 1_000_000L) {
+      return Math.round(nanos / 1e4) / 100.0 + " ms";
+    }
+    if (a >= 1_000L) {
+      return Math.round(nanos / 10.0) / 100.0 + " µs";
+    }
+    return nanos + " ns";
+  }
+
   /** The state of one analysis. */
   private static final class Run {
     private final SpanStore s;
+    private final List<dev.traceguard.analyzers.model.InputSummary> inputs;
     private final AnalysisOptions o;
     private final FindingSink out;
     private final TraceIndex ix;
@@ -89,8 +105,9 @@ public final class ContextAnalyzer implements Analyzer {
     private final Map<String, Integer> sharedIdSpans = new HashMap<>();
     private long edgeSpans;
 
-    Run(SpanStore s, AnalysisOptions o, FindingSink out) {
+    Run(SpanStore s, List<dev.traceguard.analyzers.model.InputSummary> inputs, AnalysisOptions o, FindingSink out) {
       this.s = s;
+      this.inputs = inputs;
       this.o = o;
       this.out = out;
       this.ix = TraceIndex.build(s);
@@ -123,8 +140,8 @@ public final class ContextAnalyzer implements Analyzer {
           .subject("spanName", s.name(i));
     }
 
-    String where(int i) {
-      return "line " + s.line(i);
+    String input(int i) {
+      return inputs.get(s.input(i)).path();
     }
 
     void run() {
@@ -173,7 +190,7 @@ public final class ContextAnalyzer implements Analyzer {
           .evidence("field", field)
           .evidence("value", value)
           .evidence("problem", st.name().toLowerCase(Locale.ROOT).replace('_', '-'))
-          .evidence("input", s.input(i))
+          .evidence("input", input(i))
           .evidence("line", s.line(i))
           .hint("ids must be " + bytes * 2 + " lower-case hex digits and not all zero; a tracer or"
               + " propagator that truncates, pads or zeroes ids breaks every lookup by id")
@@ -208,6 +225,7 @@ public final class ContextAnalyzer implements Analyzer {
           c.put("kind", s.kind(i).name());
           c.put("startUnixNano", s.start(i));
           c.put("endUnixNano", s.end(i));
+          c.put("input", input(i));
           c.put("line", s.line(i));
           copies.add(c);
         }
@@ -232,12 +250,13 @@ public final class ContextAnalyzer implements Analyzer {
           continue;
         }
         String problem = st == 0 || en == 0 ? (st == 0 ? "start time is zero" : "end time is zero")
-            : "ends " + ms(st - en) + " ms before it starts";
+            : "ends " + human(st - en) + " before it starts";
         out.add(about(finding("negative-duration", Severity.ERROR), i)
             .message("span '" + s.name(i) + "' in service " + service(i) + ": " + problem)
             .evidence("startUnixNano", st)
             .evidence("endUnixNano", en)
             .evidence("durationMs", st != 0 && en != 0 ? ms(en - st) : null)
+            .evidence("input", input(i))
             .evidence("line", s.line(i))
             .hint("a span must be ended after it is started, with timestamps from the same clock;"
                 + " a zero timestamp usually means a span was never started or ended properly")
@@ -316,7 +335,8 @@ public final class ContextAnalyzer implements Analyzer {
               .evidence("flags", flags == 0 ? null : String.format("0x%x", flags))
               .evidence("reason", why)
               .evidence("spansInTrace", size)
-              .evidence("line", s.line(i))
+              .evidence("input", input(i))
+            .evidence("line", s.line(i))
               .hint(mayBeRemote
                   ? "the caller did not export its span, or propagation headers were forwarded"
                       + " without a span; check the caller's sampler and exporter"
@@ -603,7 +623,7 @@ public final class ContextAnalyzer implements Analyzer {
         long offset = startsEarly ? early : late;
         out.add(about(finding("clock-skew", Severity.WARNING), i)
             .message("span '" + s.name(i) + "' in service " + service(i)
-                + (startsEarly ? " starts " + ms(offset) + " ms before" : " ends " + ms(offset) + " ms after")
+                + (startsEarly ? " starts " + human(offset) + " before" : " ends " + human(offset) + " after")
                 + " its parent '" + s.name(p) + "' in service " + service(p))
             .evidence("offsetMs", ms(offset))
             .evidence("direction", startsEarly ? "starts-before-parent" : "ends-after-parent")

@@ -38,7 +38,9 @@ public final class TableReportWriter {
       out.printf("  %s  [%s]  %s%s%n", in.path(), in.format(), counts,
           in.skipped() > 0 ? paint(Severity.WARNING, ", " + in.skipped() + " skipped") : "");
       for (ReadError e : in.errors()) {
-        out.printf("    %s:%s: %s%n", in.path(), e.position(), e.message());
+        String at = e.line() > 0 ? e.line() + (e.column() > 0 ? ":" + e.column() : "")
+            : e.offset() >= 0 ? "@" + e.offset() : "";
+        out.printf("    %s%s: %s%n", in.path(), at.isEmpty() ? "" : ":" + at, e.message());
       }
       if (in.skipped() > in.errors().size()) {
         out.printf("    … and %d more%n", in.skipped() - in.errors().size());
@@ -66,7 +68,7 @@ public final class TableReportWriter {
       for (List<Finding> g : ordered) {
         Finding first = g.get(0);
         long more = report.suppressed().getOrDefault(first.rule(), 0L);
-        out.printf("  %-8s %-26s %6d  (%s)%n", paint(first.severity(), first.severity().id()),
+        out.printf("  %s %-26s %6d  (%s)%n", paint(first.severity(), String.format("%-8s", first.severity().id())),
             first.rule(), g.size() + more, first.analyzer());
         out.printf("           e.g. %s%n", first.message());
         String where = subjectLine(first.subject());

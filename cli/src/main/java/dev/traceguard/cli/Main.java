@@ -1,0 +1,73 @@
+package dev.traceguard.cli;
+
+import dev.traceguard.commands.ExitCode;
+import dev.traceguard.commands.Terminal;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+
+/** Entry point. {@link #run} is the whole CLI without exiting, for tests and embedding. */
+public final class Main {
+  private Main() {}
+
+  /** Runs traceguard and exits with its exit code. */
+  public static void main(String[] args) {
+    Terminal.interactive(System.console() != null);
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    int code = run(out, err, args);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /**
+   * Runs traceguard with {@code args}, writing to {@code out} and {@code err}.
+   *
+   * @return the exit code
+   */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cl = commandLine();
+    cl.setOut(out);
+    cl.setErr(err);
+    boolean verbose = false;
+    for (String a : args) {
+      if (a.equals("-v") || a.equals("--verbose")) {
+        verbose = true;
+      }
+    }
+    boolean showStack = verbose;
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          PrintWriter e = commandLine.getErr();
+          e.println("traceguard: internal error: " + ex + (showStack ? "" : " (run with --verbose for details)"));
+          if (showStack) {
+            ex.printStackTrace(e);
+          }
+          e.flush();
+          return ExitCode.INTERNAL.code();
+        });
+    cl.setParameterExceptionHandler(
+        (ex, args2) -> {
+          CommandLine c = ex.getCommandLine();
+          PrintWriter e = c.getErr();
+          e.println("traceguard " + c.getCommandName() + ": " + ex.getMessage());
+          if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, e)) {
+            e.println("Try 'traceguard " + (c.getParent() == null ? "" : c.getCommandName() + " ") + "--help' for usage.");
+          }
+          e.flush();
+          return ExitCode.USAGE.code();
+        });
+    return cl.execute(args);
+  }
+
+  /** The command tree (no side effects: safe for help and completion generation). */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new TraceguardCommand());
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setColorScheme(CommandLine.Help.defaultColorScheme(
+        Terminal.colorAllowed() ? CommandLine.Help.Ansi.AUTO : CommandLine.Help.Ansi.OFF));
+    return cl;
+  }
+}

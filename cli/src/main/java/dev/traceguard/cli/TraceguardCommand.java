@@ -1,0 +1,36 @@
+package dev.traceguard.cli;
+
+import dev.traceguard.commands.AnalyzeCommand;
+import dev.traceguard.commands.VersionProvider;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The root command: lists the subcommands. */
+@Command(
+    name = "traceguard",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    subcommands = {AnalyzeCommand.class},
+    description = {
+      "Diagnostics for AI inference services on the JVM: find broken trace context and what it"
+          + " hides, from the dumps you already have."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  traceguard analyze testdata/clean/pipeline.jsonl",
+      "  traceguard analyze --format json dumps/ > report.json",
+      "  traceguard help analyze",
+    },
+    commandListHeading = "%nCommands:%n")
+public final class TraceguardCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  /** Used by picocli. */
+  public TraceguardCommand() {}
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

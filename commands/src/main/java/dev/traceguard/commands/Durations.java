@@ -1,0 +1,54 @@
+package dev.traceguard.commands;
+
+import java.time.Duration;
+import java.util.Locale;
+import picocli.CommandLine;
+
+/** Parses durations as people write them: {@code 250us}, {@code 1ms}, {@code 2s}, {@code 1m}. */
+public final class Durations implements CommandLine.ITypeConverter<Duration> {
+  /** Used by picocli. */
+  public Durations() {}
+
+  @Override
+  public Duration convert(String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    int i = 0;
+    while (i < v.length() && (Character.isDigit(v.charAt(i)) || v.charAt(i) == '.')) {
+      i++;
+    }
+    if (i == 0) {
+      throw new CommandLine.TypeConversionException(
+          "'" + value + "' is not a duration; write a number and a unit, e.g. 500us, 1ms, 2s");
+    }
+    double n;
+    try {
+      n = Double.parseDouble(v.substring(0, i));
+    } catch (NumberFormatException e) {
+      throw new CommandLine.TypeConversionException("'" + value + "' is not a duration; e.g. 1ms");
+    }
+    String unit = v.substring(i).trim();
+    double nanos;
+    switch (unit) {
+      case "ns":
+        nanos = n;
+        break;
+      case "us":
+      case "µs":
+        nanos = n * 1e3;
+        break;
+      case "ms":
+        nanos = n * 1e6;
+        break;
+      case "s":
+        nanos = n * 1e9;
+        break;
+      case "m":
+        nanos = n * 60e9;
+        break;
+      default:
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "': unknown unit '" + unit + "'; use ns, us, ms, s or m");
+    }
+    return Duration.ofNanos(Math.round(nanos));
+  }
+}

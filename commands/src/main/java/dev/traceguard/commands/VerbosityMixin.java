@@ -1,0 +1,16 @@
+package dev.traceguard.commands;
+
+import picocli.CommandLine.Option;
+
+/** {@code -v/--verbose}, shared by every command. */
+public final class VerbosityMixin {
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Say more: progress details, and a stack trace with any internal error.")
+  boolean verbose;
+
+  /** Whether --verbose was given. */
+  public boolean verbose() {
+    return verbose;
+  }
+}
