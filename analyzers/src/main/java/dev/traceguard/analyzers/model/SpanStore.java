@@ -690,7 +690,8 @@ public final class SpanStore {
           varlong();
           break;
         case TAG_STR:
-          p += varint();
+          int skip = varint();
+          p += skip;
           break;
         case TAG_DOUBLE:
           p += 8;
@@ -730,7 +731,8 @@ public final class SpanStore {
 
     private void readOptionalStringSkip() {
       if (varint() != 0) {
-        p += varint();
+        int skip = varint();
+        p += skip;
       }
     }
 
