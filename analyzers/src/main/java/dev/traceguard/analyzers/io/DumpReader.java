@@ -126,9 +126,6 @@ public final class DumpReader {
         return summary;
       }
       reader.get().read(decoded, ctx);
-      if (gzip && !summary.format().endsWith("+gzip")) {
-        summary.format(summary.format() + "+gzip");
-      }
     } catch (EOFException | ZipException e) {
       long at = decoded == null ? counted.count() : decoded.count();
       ctx.error(0, 0, at, (gzip ? "truncated or corrupt gzip stream" : "input ends early")
@@ -136,6 +133,9 @@ public final class DumpReader {
     } catch (IOException e) {
       long at = decoded == null ? counted.count() : decoded.count();
       ctx.error(0, 0, at, "read failed after " + at + " bytes: " + e.getMessage());
+    }
+    if (gzip && !summary.format().endsWith("+gzip") && !summary.format().equals("unknown")) {
+      summary.format(summary.format() + "+gzip");
     }
     return summary;
   }
