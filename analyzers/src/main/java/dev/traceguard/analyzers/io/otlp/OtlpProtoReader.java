@@ -1,0 +1,376 @@
+package dev.traceguard.analyzers.io.otlp;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
+import dev.traceguard.analyzers.io.FormatReader;
+import dev.traceguard.analyzers.io.ReadContext;
+import io.opentelemetry.proto.logs.v1.LogsData;
+import io.opentelemetry.proto.metrics.v1.MetricsData;
+import io.opentelemetry.proto.trace.v1.TracesData;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Reads the collector file exporter's {@code format: proto}: a sequence of messages, each a 4-byte
+ * big-endian length followed by a {@code TracesData}, {@code MetricsData} or {@code LogsData}
+ * (export requests have the same layout). A file should hold one type, but the type is decided
+ * for every message from its structure, since all three keep their resource list in field 1.
+ *
+ * <p>The input is read one message at a time; memory is bounded by the largest message. Message
+ * {@code n} (1-based) is the {@code line} of every record read from it, and errors name the byte
+ * offset of its length prefix. A message that cannot be decoded is skipped; a length over the
+ * limit or past the end of the input ends reading, keeping every message before it, since the
+ * framing cannot be trusted after that.
+ */
+public final class OtlpProtoReader implements FormatReader {
+  /** Default largest message accepted: the collector's own gRPC limits are far below this. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 256 << 20;
+
+  /** After this many undecodable messages in a row the stream is taken as not framed OTLP. */
+  private static final int MAX_BAD_IN_A_ROW = 3;
+
+  /** How many spans, metrics or log records the type sniffing looks at per message. */
+  private static final int SNIFF_ITEMS = 8;
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final int maxMessageBytes;
+
+  /** A reader that accepts messages up to {@link #DEFAULT_MAX_MESSAGE_BYTES}. */
+  public OtlpProtoReader() {
+    this(DEFAULT_MAX_MESSAGE_BYTES);
+  }
+
+  /** A reader that accepts messages up to {@code maxMessageBytes}. */
+  public OtlpProtoReader(int maxMessageBytes) {
+    if (maxMessageBytes <= 0) {
+      throw new IllegalArgumentException("maxMessageBytes must be positive");
+    }
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  /** What one message holds. */
+  enum Kind {
+    TRACES,
+    METRICS,
+    LOGS,
+    /** No spans, metrics or log records: nothing to map. */
+    EMPTY
+  }
+
+  @Override
+  public void read(InputStream in, ReadContext ctx) throws IOException {
+    ctx.summary().format("otlp-proto");
+    OtlpProtoMapper mapper = new OtlpProtoMapper(ctx);
+    byte[] header = new byte[4];
+    byte[] buf = new byte[0];
+    long offset = 0;
+    long index = 0;
+    int badInARow = 0;
+    Kind previous = null;
+    while (true) {
+      int got = readUpTo(in, header, 0, 4);
+      if (got == 0) {
+        return;
+      }
+      index++;
+      if (got < 4) {
+        ctx.error(
+            0,
+            0,
+            offset,
+            "message " + index + ": the input ends inside its 4-byte length prefix (" + got
+                + " bytes left)");
+        return;
+      }
+      long length =
+          (header[0] & 0xffL) << 24 | (header[1] & 0xff) << 16 | (header[2] & 0xff) << 8 | (header[3] & 0xff);
+      if (length > maxMessageBytes) {
+        ctx.error(
+            0,
+            0,
+            offset,
+            "message " + index + ": length prefix says " + length + " bytes, over the limit of "
+                + maxMessageBytes + "; the input is not length-prefixed OTLP protobuf from here on"
+                + ", reading stops");
+        return;
+      }
+      int len = (int) length;
+      if (buf.length < len) {
+        buf = new byte[0];
+      }
+      // Grow with the bytes that actually arrive, so a bogus length on a short input does not
+      // allocate the whole claimed size.
+      int have = 0;
+      while (have < len) {
+        if (have == buf.length) {
+          buf = Arrays.copyOf(buf, (int) Math.min(len, Math.max(64 * 1024L, buf.length * 2L)));
+        }
+        int n = in.read(buf, have, Math.min(buf.length, len) - have);
+        if (n < 0) {
+          break;
+        }
+        have += n;
+      }
+      if (have < len) {
+        ctx.error(
+            0,
+            0,
+            offset,
+            "message " + index + " is truncated: its length prefix says " + len + " bytes but only "
+                + have + " follow; earlier messages are kept");
+        return;
+      }
+      mapper.position(index, offset);
+      Kind kind = decode(buf, len, index, offset, previous, mapper, ctx);
+      if (kind != null) {
+        badInARow = 0;
+        if (kind != Kind.EMPTY) {
+          previous = kind;
+        }
+      } else if (++badInARow >= MAX_BAD_IN_A_ROW) {
+        ctx.error(
+            0,
+            0,
+            offset + 4 + len,
+            MAX_BAD_IN_A_ROW + " messages in a row could not be decoded; the input is not"
+                + " length-prefixed OTLP protobuf, reading stops");
+        return;
+      }
+      offset += 4 + len;
+    }
+  }
+
+  /**
+   * Decodes and maps one message.
+   *
+   * @return what it held ({@link Kind#EMPTY} when it held nothing of a known type), or null (with
+   *     an error reported) when it could not be decoded
+   */
+  private static Kind decode(
+      byte[] buf,
+      int len,
+      long index,
+      long offset,
+      Kind previous,
+      OtlpProtoMapper mapper,
+      ReadContext ctx) {
+    if (len == 0) {
+      return Kind.EMPTY;
+    }
+    if (len >= 4 && (buf[0] & 0xff) == 0x28 && (buf[1] & 0xff) == 0xb5 && (buf[2] & 0xff) == 0x2f
+        && (buf[3] & 0xff) == 0xfd) {
+      ctx.error(
+          0,
+          0,
+          offset,
+          "message " + index + " is zstd-compressed (file exporter 'compression: zstd'), which"
+              + " this reader cannot decompress; skipped");
+      return Kind.EMPTY;
+    }
+    if (buf[0] == '{') {
+      return decodeJson(buf, len, index, offset, mapper, ctx) ? Kind.EMPTY : null;
+    }
+    try {
+      Kind kind = sniff(buf, len, previous);
+      CodedInputStream cis = CodedInputStream.newInstance(buf, 0, len);
+      switch (kind) {
+        case TRACES:
+          mapper.traces(TracesData.parseFrom(cis));
+          break;
+        case METRICS:
+          mapper.metrics(MetricsData.parseFrom(cis));
+          break;
+        case LOGS:
+          mapper.logs(LogsData.parseFrom(cis));
+          break;
+        default:
+          break;
+      }
+      return kind;
+    } catch (IOException e) {
+      ctx.error(
+          0,
+          0,
+          offset,
+          "message " + index + " (" + len + " bytes) is not a valid OTLP protobuf message: "
+              + e.getMessage());
+      return null;
+    }
+  }
+
+  /** A frame holding OTLP/JSON, as the file exporter writes for {@code format: json} with framing. */
+  private static boolean decodeJson(
+      byte[] buf, int len, long index, long offset, OtlpProtoMapper mapper, ReadContext ctx) {
+    try (JsonParser p = JSON.createParser(buf, 0, len)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("not a JSON object");
+      }
+      if (OtlpJsonToProto.readDocument(p, mapper, index, ctx::note) == 0) {
+        throw new IOException("no resourceSpans, resourceMetrics or resourceLogs");
+      }
+      ctx.note("some messages hold OTLP/JSON instead of protobuf; read as JSON");
+      return true;
+    } catch (IOException e) {
+      String why = e instanceof JsonProcessingException
+          ? ((JsonProcessingException) e).getOriginalMessage()
+          : e.getMessage();
+      ctx.error(0, 0, offset, "message " + index + " holds JSON that is not OTLP/JSON: " + why);
+      return false;
+    }
+  }
+
+  // ---------------------------------------------------------------- type sniffing
+
+  // Field tables of Span, Metric and LogRecord: the wire type of each field number, 0 = no such
+  // field. Indexes are field numbers.
+  private static final int NONE = -1;
+  private static final int[] SPAN = wires(
+      1, WireFormat.WIRETYPE_LENGTH_DELIMITED, 2, WireFormat.WIRETYPE_LENGTH_DELIMITED,
+      3, WireFormat.WIRETYPE_LENGTH_DELIMITED, 4, WireFormat.WIRETYPE_LENGTH_DELIMITED,
+      5, WireFormat.WIRETYPE_LENGTH_DELIMITED, 6, WireFormat.WIRETYPE_VARINT,
+      7, WireFormat.WIRETYPE_FIXED64, 8, WireFormat.WIRETYPE_FIXED64,
+      9, WireFormat.WIRETYPE_LENGTH_DELIMITED, 10, WireFormat.WIRETYPE_VARINT,
+      11, WireFormat.WIRETYPE_LENGTH_DELIMITED, 12, WireFormat.WIRETYPE_VARINT,
+      13, WireFormat.WIRETYPE_LENGTH_DELIMITED, 14, WireFormat.WIRETYPE_VARINT,
+      15, WireFormat.WIRETYPE_LENGTH_DELIMITED, 16, WireFormat.WIRETYPE_FIXED32);
+  private static final int[] METRIC = wires(
+      1, WireFormat.WIRETYPE_LENGTH_DELIMITED, 2, WireFormat.WIRETYPE_LENGTH_DELIMITED,
+      3, WireFormat.WIRETYPE_LENGTH_DELIMITED, 5, WireFormat.WIRETYPE_LENGTH_DELIMITED,
+      7, WireFormat.WIRETYPE_LENGTH_DELIMITED, 9, WireFormat.WIRETYPE_LENGTH_DELIMITED,
+      10, WireFormat.WIRETYPE_LENGTH_DELIMITED, 11, WireFormat.WIRETYPE_LENGTH_DELIMITED,
+      12, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+  private static final int[] LOG = wires(
+      1, WireFormat.WIRETYPE_FIXED64, 2, WireFormat.WIRETYPE_VARINT,
+      3, WireFormat.WIRETYPE_LENGTH_DELIMITED, 5, WireFormat.WIRETYPE_LENGTH_DELIMITED,
+      6, WireFormat.WIRETYPE_LENGTH_DELIMITED, 7, WireFormat.WIRETYPE_VARINT,
+      8, WireFormat.WIRETYPE_FIXED32, 9, WireFormat.WIRETYPE_LENGTH_DELIMITED,
+      10, WireFormat.WIRETYPE_LENGTH_DELIMITED, 11, WireFormat.WIRETYPE_FIXED64,
+      12, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+
+  private static int[] wires(int... pairs) {
+    int[] t = new int[17];
+    Arrays.fill(t, NONE);
+    for (int i = 0; i < pairs.length; i += 2) {
+      t[pairs[i]] = pairs[i + 1];
+    }
+    return t;
+  }
+
+  /**
+   * Decides what a message holds by walking down to its first few items (the elements of field 2
+   * of field 2 of field 1) and scoring their fields against the field tables: a field whose wire
+   * type contradicts a type rules that type out; matching fields and id-sized bytes count for it.
+   * A tie goes to the previous message's kind, as a file holds one type.
+   *
+   * @throws IOException when the structure is not protobuf or fits none of the three
+   */
+  static Kind sniff(byte[] buf, int len, Kind previous) throws IOException {
+    int[] score = new int[3];
+    int[] items = {0};
+    CodedInputStream in = CodedInputStream.newInstance(buf, 0, len);
+    while (!in.isAtEnd() && items[0] < SNIFF_ITEMS) {
+      int tag = in.readTag();
+      if (WireFormat.getTagFieldNumber(tag) == 1
+          && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+        int limit = in.pushLimit(in.readRawVarint32());
+        walk(in, 2, () -> walk(in, 2, () -> item(in, score, items)));
+        in.popLimit(limit);
+      } else if (!in.skipField(tag)) {
+        break;
+      }
+    }
+    if (items[0] == 0) {
+      return Kind.EMPTY;
+    }
+    Kind best = null;
+    for (Kind k : new Kind[] {Kind.TRACES, Kind.METRICS, Kind.LOGS}) {
+      int s = score[k.ordinal()];
+      if (best == null
+          || s > score[best.ordinal()]
+          || s == score[best.ordinal()] && k == previous) {
+        best = k;
+      }
+    }
+    if (score[best.ordinal()] < 0) {
+      throw new IOException("its items fit neither a span, a metric nor a log record");
+    }
+    return best;
+  }
+
+  /** Something that reads the current length-delimited field's content. */
+  private interface Body {
+    void read() throws IOException;
+  }
+
+  /** Reads fields until the limit; for each length-delimited field {@code field}, runs body. */
+  private static void walk(CodedInputStream in, int field, Body body) throws IOException {
+    while (!in.isAtEnd()) {
+      int tag = in.readTag();
+      if (WireFormat.getTagFieldNumber(tag) == field
+          && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+        int limit = in.pushLimit(in.readRawVarint32());
+        body.read();
+        // Whatever the body did not read is skipped.
+        in.skipRawBytes(in.getBytesUntilLimit());
+        in.popLimit(limit);
+      } else if (!in.skipField(tag)) {
+        return;
+      }
+    }
+  }
+
+  private static void item(CodedInputStream in, int[] score, int[] items) throws IOException {
+    if (items[0] >= SNIFF_ITEMS) {
+      return;
+    }
+    items[0]++;
+    while (!in.isAtEnd()) {
+      int tag = in.readTag();
+      int field = WireFormat.getTagFieldNumber(tag);
+      int wire = WireFormat.getTagWireType(tag);
+      int size = -1;
+      if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+        size = in.readRawVarint32();
+        in.skipRawBytes(size);
+      } else if (!in.skipField(tag)) {
+        return;
+      }
+      vote(score, Kind.TRACES, SPAN, field, wire);
+      vote(score, Kind.METRICS, METRIC, field, wire);
+      vote(score, Kind.LOGS, LOG, field, wire);
+      // Ids have fixed sizes; a metric name or description of exactly that size is rare.
+      if (field == 1 && size == 16 || field == 2 && size == 8) {
+        score[Kind.TRACES.ordinal()] += 2;
+      }
+      if (field == 9 && size == 16 || field == 10 && size == 8) {
+        score[Kind.LOGS.ordinal()] += 2;
+      }
+    }
+  }
+
+  private static void vote(int[] score, Kind kind, int[] table, int field, int wire) {
+    if (field < table.length && table[field] != NONE) {
+      score[kind.ordinal()] += table[field] == wire ? 1 : -100;
+    }
+  }
+
+  /** Reads until {@code len} bytes are in or the input ends; returns how many were read. */
+  private static int readUpTo(InputStream in, byte[] b, int off, int len) throws IOException {
+    int have = 0;
+    while (have < len) {
+      int n = in.read(b, off + have, len - have);
+      if (n < 0) {
+        break;
+      }
+      have += n;
+    }
+    return have;
+  }
+
+}
