@@ -680,7 +680,9 @@ public final class SpanStore {
           varlong();
           break;
         case TAG_STR:
-          p += varint();
+          // Read the length first: "p += varint()" would add it to p as it was before the varint.
+          int n = varint();
+          p += n;
           break;
         case TAG_DOUBLE:
           p += 8;
@@ -720,7 +722,8 @@ public final class SpanStore {
 
     private void readOptionalStringSkip() {
       if (varint() != 0) {
-        p += varint();
+        int n = varint();
+        p += n;
       }
     }
 
