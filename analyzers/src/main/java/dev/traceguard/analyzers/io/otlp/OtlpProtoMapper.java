@@ -507,6 +507,11 @@ public final class OtlpProtoMapper {
       return "";
     }
     if (o instanceof Double) {
+      double d = (Double) o;
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        return Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+      }
+      // JSON number text: 3 rather than Java's 3.0.
       StringBuilder sb = new StringBuilder();
       json(v, sb);
       return sb.toString();

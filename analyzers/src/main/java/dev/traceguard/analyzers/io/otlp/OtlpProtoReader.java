@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import dev.traceguard.analyzers.io.FormatReader;
@@ -334,24 +335,53 @@ public final class OtlpProtoReader implements FormatReader {
       int tag = in.readTag();
       int field = WireFormat.getTagFieldNumber(tag);
       int wire = WireFormat.getTagWireType(tag);
-      int size = -1;
-      if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-        size = in.readRawVarint32();
-        in.skipRawBytes(size);
-      } else if (!in.skipField(tag)) {
-        return;
-      }
       vote(score, Kind.TRACES, SPAN, field, wire);
       vote(score, Kind.METRICS, METRIC, field, wire);
       vote(score, Kind.LOGS, LOG, field, wire);
-      // Ids have fixed sizes; a metric name or description of exactly that size is rare.
-      if (field == 1 && size == 16 || field == 2 && size == 8) {
-        score[Kind.TRACES.ordinal()] += 2;
+      if (wire != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+        // Start and end times are what nearly every span has and no metric field looks like.
+        if ((field == 7 || field == 8) && wire == WireFormat.WIRETYPE_FIXED64) {
+          score[Kind.TRACES.ordinal()] += 3;
+        }
+        if (!in.skipField(tag)) {
+          return;
+        }
+        continue;
+      }
+      if (field == 1) {
+        // Field 1 is a metric's name (text) or a span's trace id (16 random bytes, which are
+        // hardly ever printable text).
+        ByteString b = in.readBytes();
+        if (isText(b)) {
+          score[Kind.METRICS.ordinal()] += 3;
+        } else if (b.size() == 16) {
+          score[Kind.TRACES.ordinal()] += 3;
+        }
+        continue;
+      }
+      int size = in.readRawVarint32();
+      in.skipRawBytes(size);
+      if (field == 2 && size == 8) {
+        score[Kind.TRACES.ordinal()] += 1;
       }
       if (field == 9 && size == 16 || field == 10 && size == 8) {
         score[Kind.LOGS.ordinal()] += 2;
       }
     }
+  }
+
+  /** Valid UTF-8 without control characters. */
+  private static boolean isText(ByteString b) {
+    if (b.isEmpty() || !b.isValidUtf8()) {
+      return false;
+    }
+    for (int i = 0; i < b.size(); i++) {
+      int c = b.byteAt(i) & 0xff;
+      if (c < 0x20 || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void vote(int[] score, Kind kind, int[] table, int field, int wire) {
