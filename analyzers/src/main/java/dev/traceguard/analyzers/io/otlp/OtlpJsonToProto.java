@@ -38,8 +38,8 @@ import java.util.function.Consumer;
  *       "Infinity"}, {@code "-Infinity"} (or a number in a string);
  *   <li>{@code traceId}, {@code spanId} and {@code parentSpanId} (in spans, links, log records and
  *       exemplars) are case-insensitive hex; other bytes fields are base64; the empty string is
- *       empty bytes. An id that is not hex but is base64 of the right length (what generic
- *       protobuf JSON writers produce) is decoded and noted;
+ *       empty bytes. An id that is not hex but is base64 of the right length (what generic protobuf
+ *       JSON writers produce) is decoded and noted;
  *   <li>{@code null} leaves the field at its default.
  * </ul>
  *
@@ -62,7 +62,8 @@ public final class OtlpJsonToProto {
       new ConcurrentHashMap<>();
 
   private static final int MAX_SHOWN = 60;
-  private static final BigInteger MAX_UINT64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+  private static final BigInteger MAX_UINT64 =
+      BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
   private static final BigInteger MAX_UINT32 = BigInteger.valueOf(0xffffffffL);
 
   private OtlpJsonToProto() {}
@@ -70,8 +71,8 @@ public final class OtlpJsonToProto {
   /**
    * Reads one JSON object into {@code b}.
    *
-   * @param p a parser whose current token is the {@code START_OBJECT} of the message; on return
-   *     its current token is the matching {@code END_OBJECT}
+   * @param p a parser whose current token is the {@code START_OBJECT} of the message; on return its
+   *     current token is the matching {@code END_OBJECT}
    * @param b the builder to merge into
    * @throws JsonParseException when a value does not fit its field
    * @throws IOException when the JSON itself is malformed or ends early
@@ -81,14 +82,15 @@ public final class OtlpJsonToProto {
   }
 
   /**
-   * As {@link #merge(JsonParser, Message.Builder)}, telling {@code notes} about tolerated
-   * oddities (upper-case hex ids, base64 ids, enum names), each a short sentence.
+   * As {@link #merge(JsonParser, Message.Builder)}, telling {@code notes} about tolerated oddities
+   * (upper-case hex ids, base64 ids, enum names), each a short sentence.
    */
   public static void merge(JsonParser p, Message.Builder b, Consumer<String> notes)
       throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       throw new JsonParseException(
-          p, "expected a JSON object for " + b.getDescriptorForType().getName() + ", got " + shown(p));
+          p,
+          "expected a JSON object for " + b.getDescriptorForType().getName() + ", got " + shown(p));
     }
     Map<String, FieldDescriptor> fields =
         FIELDS.computeIfAbsent(b.getDescriptorForType(), OtlpJsonToProto::fieldsOf);
@@ -127,7 +129,8 @@ public final class OtlpJsonToProto {
       }
     }
     if (t != JsonToken.END_OBJECT) {
-      throw new JsonParseException(p, "unexpected end of input inside " + b.getDescriptorForType().getName());
+      throw new JsonParseException(
+          p, "unexpected end of input inside " + b.getDescriptorForType().getName());
     }
   }
 
@@ -210,7 +213,8 @@ public final class OtlpJsonToProto {
   }
 
   private static boolean unsigned64(FieldDescriptor fd) {
-    return fd.getType() == FieldDescriptor.Type.UINT64 || fd.getType() == FieldDescriptor.Type.FIXED64;
+    return fd.getType() == FieldDescriptor.Type.UINT64
+        || fd.getType() == FieldDescriptor.Type.FIXED64;
   }
 
   private static String typeName(FieldDescriptor fd) {
@@ -385,8 +389,8 @@ public final class OtlpJsonToProto {
     return v;
   }
 
-  private static JsonParseException fieldError(JsonParser p, String key, String expected, String got)
-      throws IOException {
+  private static JsonParseException fieldError(
+      JsonParser p, String key, String expected, String got) throws IOException {
     String found = got != null ? "'" + clip(got) + "'" : shown(p);
     return new JsonParseException(p, "field '" + key + "': " + expected + ", got " + found);
   }
@@ -426,8 +430,8 @@ public final class OtlpJsonToProto {
    * each entry as soon as it is complete. On return the parser is on the matching {@code
    * END_ARRAY}. Records get {@code line}; errors found while mapping name it.
    */
-  public static void readResourceSpans(JsonParser p, OtlpProtoMapper mapper, long line, Consumer<String> notes)
-      throws IOException {
+  public static void readResourceSpans(
+      JsonParser p, OtlpProtoMapper mapper, long line, Consumer<String> notes) throws IOException {
     expectArray(p, "resourceSpans");
     mapper.position(line, -1);
     while (next(p, "resourceSpans") != JsonToken.END_ARRAY) {
@@ -450,8 +454,8 @@ public final class OtlpJsonToProto {
   }
 
   /** As {@link #readResourceSpans}, for the array value of {@code resourceLogs}. */
-  public static void readResourceLogs(JsonParser p, OtlpProtoMapper mapper, long line, Consumer<String> notes)
-      throws IOException {
+  public static void readResourceLogs(
+      JsonParser p, OtlpProtoMapper mapper, long line, Consumer<String> notes) throws IOException {
     expectArray(p, "resourceLogs");
     mapper.position(line, -1);
     while (next(p, "resourceLogs") != JsonToken.END_ARRAY) {
@@ -469,8 +473,8 @@ public final class OtlpJsonToProto {
    *
    * @return the number of resource lists found (0 means the object is not OTLP data)
    */
-  public static int readDocument(JsonParser p, OtlpProtoMapper mapper, long line, Consumer<String> notes)
-      throws IOException {
+  public static int readDocument(
+      JsonParser p, OtlpProtoMapper mapper, long line, Consumer<String> notes) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       throw new JsonParseException(p, "expected an OTLP/JSON object, got " + shown(p));
     }

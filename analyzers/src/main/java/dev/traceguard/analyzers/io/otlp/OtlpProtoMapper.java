@@ -1,9 +1,10 @@
 package dev.traceguard.analyzers.io.otlp;
 
+import com.google.protobuf.ByteString;
 import dev.traceguard.analyzers.io.ReadContext;
 import dev.traceguard.analyzers.model.Attributes;
-import dev.traceguard.analyzers.model.Ids;
 import dev.traceguard.analyzers.model.IdState;
+import dev.traceguard.analyzers.model.Ids;
 import dev.traceguard.analyzers.model.Labels;
 import dev.traceguard.analyzers.model.LogRecord;
 import dev.traceguard.analyzers.model.MetricFamily;
@@ -15,7 +16,6 @@ import dev.traceguard.analyzers.model.SpanEvent;
 import dev.traceguard.analyzers.model.SpanKind;
 import dev.traceguard.analyzers.model.SpanLink;
 import dev.traceguard.analyzers.model.StatusCode;
-import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogsData;
@@ -38,6 +38,7 @@ import java.math.BigDecimal;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -48,12 +49,12 @@ import java.util.TreeMap;
  *
  * <p>Metrics become Prometheus-shaped series: gauges and sums one series per data point attribute
  * set, histograms {@code name_bucket{le=...}} (cumulative), {@code name_sum} and {@code
- * name_count}, summaries {@code name{quantile=...}}, {@code name_sum} and {@code name_count}.
- * OTLP metric names are kept as they are, dots included. Resource attributes are never labels; they
- * are the series' resource. A point time of 0 (absent) is stored as {@link
- * MetricSeries#NO_TIMESTAMP}. Numeric {@code le} and {@code quantile} values are written in plain
- * decimal without a trailing {@code .0} ({@code 0.25}, {@code 1}, {@code 1000}), and {@code +Inf};
- * analyzers compare them as numbers.
+ * name_count}, summaries {@code name{quantile=...}}, {@code name_sum} and {@code name_count}. OTLP
+ * metric names are kept as they are, dots included. Resource attributes are never labels; they are
+ * the series' resource. A point time of 0 (absent) is stored as {@link MetricSeries#NO_TIMESTAMP}.
+ * Numeric {@code le} and {@code quantile} values are written in plain decimal without a trailing
+ * {@code .0} ({@code 0.25}, {@code 1}, {@code 1000}), and {@code +Inf}; analyzers compare them as
+ * numbers.
  *
  * <p>Not thread-safe.
  */
@@ -80,8 +81,8 @@ public final class OtlpProtoMapper {
    *
    * @param line line (text input) or record number (binary input), 1-based, stored on every span,
    *     series and log record
-   * @param offset byte offset of that record in a binary input, or -1 for a text input; errors
-   *     then name the offset instead of a line
+   * @param offset byte offset of that record in a binary input, or -1 for a text input; errors then
+   *     name the offset instead of a line
    */
   public void position(long line, long offset) {
     this.line = line;
@@ -142,7 +143,8 @@ public final class OtlpProtoMapper {
     }
     putAll(span.attributes, s.getAttributesList());
     for (Span.Event e : s.getEventsList()) {
-      span.events.add(new SpanEvent(e.getName(), e.getTimeUnixNano(), attributes(e.getAttributesList())));
+      span.events.add(
+          new SpanEvent(e.getName(), e.getTimeUnixNano(), attributes(e.getAttributesList())));
     }
     for (Span.Link l : s.getLinksList()) {
       span.links.add(link(l));
@@ -211,7 +213,8 @@ public final class OtlpProtoMapper {
         }
         break;
       default:
-        ctx.note("metric '" + name + "' has no data (no gauge, sum, histogram or summary); skipped");
+        ctx.note(
+            "metric '" + name + "' has no data (no gauge, sum, histogram or summary); skipped");
         break;
     }
   }
@@ -225,10 +228,11 @@ public final class OtlpProtoMapper {
     // must not read as running totals, so the user is told.
     if (t == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA) {
       ctx.note(
-          "metric '"
-              + name
-              + "' uses delta temporality: its points are per-interval increments, not running"
-              + " totals");
+          String.format(
+              Locale.ROOT,
+              "metric '%s' uses delta temporality: its points are per-interval increments, not"
+                  + " running totals",
+              name));
     }
   }
 
@@ -245,7 +249,7 @@ public final class OtlpProtoMapper {
         v = p.getAsInt();
         break;
       default:
-        error("metric '" + name + "': data point has neither asDouble nor asInt");
+        error("metric '%s': a data point has neither asDouble nor asInt", name);
         return;
     }
     Labels labels = labels(p.getAttributesList(), null, null);
@@ -260,15 +264,9 @@ public final class OtlpProtoMapper {
     int bounds = p.getExplicitBoundsCount();
     if (buckets != 0 && buckets != bounds + 1) {
       error(
-          "metric '"
-              + name
-              + "': histogram data point has "
-              + buckets
-              + " bucket counts for "
-              + bounds
-              + " explicit bounds (expected "
-              + (bounds + 1)
-              + ")");
+          "metric '%s': a histogram data point has %d bucket counts for %d explicit bounds"
+              + " (expected %d)",
+          name, buckets, bounds, bounds + 1);
       return;
     }
     long time = p.getTimeUnixNano();
@@ -296,7 +294,8 @@ public final class OtlpProtoMapper {
    * negative buckets (from the largest index down), {@code zeroThreshold}, and {@code base^(i+1)}
    * for positive buckets, then {@code +Inf}.
    */
-  private void exponentialHistogram(String name, ExponentialHistogramDataPoint p, Resource resource) {
+  private void exponentialHistogram(
+      String name, ExponentialHistogramDataPoint p, Resource resource) {
     if (noRecordedValue(p.getFlags())) {
       return;
     }
@@ -331,7 +330,12 @@ public final class OtlpProtoMapper {
   }
 
   private void bucket(
-      String name, List<KeyValue> attributes, double bound, Resource resource, long time, double v) {
+      String name,
+      List<KeyValue> attributes,
+      double bound,
+      Resource resource,
+      long time,
+      double v) {
     point(name, name + "_bucket", labels(attributes, "le", number(bound)), resource, time, v);
   }
 
@@ -534,7 +538,9 @@ public final class OtlpProtoMapper {
         double d = v.getDoubleValue();
         if (Double.isNaN(d) || Double.isInfinite(d)) {
           // JSON has no literal for these; OTLP/JSON writes them as strings.
-          sb.append('"').append(Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity").append('"');
+          sb.append('"')
+              .append(Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity")
+              .append('"');
         } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
           sb.append((long) d);
         } else {
@@ -605,7 +611,9 @@ public final class OtlpProtoMapper {
     sb.append('"');
   }
 
-  private void error(String message) {
+  /** Reports a skipped data point where it was read: a byte offset in binary input, else a line. */
+  private void error(String format, Object... args) {
+    String message = String.format(Locale.ROOT, format, args);
     if (offset >= 0) {
       ctx.error(0, 0, offset, "message " + line + ": " + message);
     } else {

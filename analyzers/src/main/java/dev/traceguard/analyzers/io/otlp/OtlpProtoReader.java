@@ -15,18 +15,19 @@ import io.opentelemetry.proto.trace.v1.TracesData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Reads the collector file exporter's {@code format: proto}: a sequence of messages, each a 4-byte
  * big-endian length followed by a {@code TracesData}, {@code MetricsData} or {@code LogsData}
- * (export requests have the same layout). A file should hold one type, but the type is decided
- * for every message from its structure, since all three keep their resource list in field 1.
+ * (export requests have the same layout). A file should hold one type, but the type is decided for
+ * every message from its structure, since all three keep their resource list in field 1.
  *
  * <p>The input is read one message at a time; memory is bounded by the largest message. Message
  * {@code n} (1-based) is the {@code line} of every record read from it, and errors name the byte
- * offset of its length prefix. A message that cannot be decoded is skipped; a length over the
- * limit or past the end of the input ends reading, keeping every message before it, since the
- * framing cannot be trusted after that.
+ * offset of its length prefix. A message that cannot be decoded is skipped; a length over the limit
+ * or past the end of the input ends reading, keeping every message before it, since the framing
+ * cannot be trusted after that.
  */
 public final class OtlpProtoReader implements FormatReader {
   /** Default largest message accepted: the collector's own gRPC limits are far below this. */
@@ -81,27 +82,25 @@ public final class OtlpProtoReader implements FormatReader {
       }
       index++;
       if (got < 4) {
-        ctx.error(
-            0,
-            0,
-            offset,
-            "message " + index + ": the input ends inside its 4-byte length prefix (" + got
-                + " bytes left)");
+        error(ctx, offset, "message %d: the input ends inside its 4-byte length prefix", index);
         return;
       }
-      long length =
-          (header[0] & 0xffL) << 24 | (header[1] & 0xff) << 16 | (header[2] & 0xff) << 8 | (header[3] & 0xff);
-      if (length > maxMessageBytes) {
-        ctx.error(
-            0,
-            0,
+      long len =
+          (header[0] & 0xffL) << 24
+              | (header[1] & 0xff) << 16
+              | (header[2] & 0xff) << 8
+              | (header[3] & 0xff);
+      if (len > maxMessageBytes) {
+        error(
+            ctx,
             offset,
-            "message " + index + ": length prefix says " + length + " bytes, over the limit of "
-                + maxMessageBytes + "; the input is not length-prefixed OTLP protobuf from here on"
-                + ", reading stops");
+            "message %d: its length prefix says %d bytes, over the limit of %d; the input is not"
+                + " length-prefixed OTLP protobuf from here on, reading stops",
+            index,
+            len,
+            maxMessageBytes);
         return;
       }
-      int len = (int) length;
       if (buf.length < len) {
         buf = new byte[0];
       }
@@ -112,39 +111,41 @@ public final class OtlpProtoReader implements FormatReader {
         if (have == buf.length) {
           buf = Arrays.copyOf(buf, (int) Math.min(len, Math.max(64 * 1024L, buf.length * 2L)));
         }
-        int n = in.read(buf, have, Math.min(buf.length, len) - have);
+        int n = in.read(buf, have, (int) Math.min(buf.length, len) - have);
         if (n < 0) {
-          break;
+          error(
+              ctx,
+              offset,
+              "message %d is truncated: its length prefix says %d bytes but only %d follow;"
+                  + " earlier messages are kept",
+              index,
+              len,
+              have);
+          return;
         }
         have += n;
       }
-      if (have < len) {
-        ctx.error(
-            0,
-            0,
-            offset,
-            "message " + index + " is truncated: its length prefix says " + len + " bytes but only "
-                + have + " follow; earlier messages are kept");
-        return;
-      }
       mapper.position(index, offset);
-      Kind kind = decode(buf, len, index, offset, previous, mapper, ctx);
+      Kind kind = decode(buf, have, index, offset, previous, mapper, ctx);
       if (kind != null) {
         badInARow = 0;
-        if (kind != Kind.EMPTY) {
-          previous = kind;
-        }
+        previous = kind == Kind.EMPTY ? previous : kind;
       } else if (++badInARow >= MAX_BAD_IN_A_ROW) {
-        ctx.error(
-            0,
-            0,
+        error(
+            ctx,
             offset + 4 + len,
-            MAX_BAD_IN_A_ROW + " messages in a row could not be decoded; the input is not"
-                + " length-prefixed OTLP protobuf, reading stops");
+            "%d messages in a row could not be decoded; the input is not length-prefixed OTLP"
+                + " protobuf, reading stops",
+            MAX_BAD_IN_A_ROW);
         return;
       }
       offset += 4 + len;
     }
+  }
+
+  /** Reports a message-level error at a byte offset; binary input has no lines. */
+  private static void error(ReadContext ctx, long offset, String format, Object... args) {
+    ctx.error(0, 0, offset, String.format(Locale.ROOT, format, args));
   }
 
   /**
@@ -164,14 +165,17 @@ public final class OtlpProtoReader implements FormatReader {
     if (len == 0) {
       return Kind.EMPTY;
     }
-    if (len >= 4 && (buf[0] & 0xff) == 0x28 && (buf[1] & 0xff) == 0xb5 && (buf[2] & 0xff) == 0x2f
+    if (len >= 4
+        && (buf[0] & 0xff) == 0x28
+        && (buf[1] & 0xff) == 0xb5
+        && (buf[2] & 0xff) == 0x2f
         && (buf[3] & 0xff) == 0xfd) {
-      ctx.error(
-          0,
-          0,
+      error(
+          ctx,
           offset,
-          "message " + index + " is zstd-compressed (file exporter 'compression: zstd'), which"
-              + " this reader cannot decompress; skipped");
+          "message %d is zstd-compressed (file exporter 'compression: zstd'), which this reader"
+              + " cannot decompress; skipped",
+          index);
       return Kind.EMPTY;
     }
     if (buf[0] == '{') {
@@ -195,17 +199,20 @@ public final class OtlpProtoReader implements FormatReader {
       }
       return kind;
     } catch (IOException e) {
-      ctx.error(
-          0,
-          0,
+      error(
+          ctx,
           offset,
-          "message " + index + " (" + len + " bytes) is not a valid OTLP protobuf message: "
-              + e.getMessage());
+          "message %d (%d bytes) is not a valid OTLP protobuf message: %s",
+          index,
+          len,
+          e.getMessage());
       return null;
     }
   }
 
-  /** A frame holding OTLP/JSON, as the file exporter writes for {@code format: json} with framing. */
+  /**
+   * A frame holding OTLP/JSON, as the file exporter writes for {@code format: json} with framing.
+   */
   private static boolean decodeJson(
       byte[] buf, int len, long index, long offset, OtlpProtoMapper mapper, ReadContext ctx) {
     try (JsonParser p = JSON.createParser(buf, 0, len)) {
@@ -218,56 +225,57 @@ public final class OtlpProtoReader implements FormatReader {
       ctx.note("some messages hold OTLP/JSON instead of protobuf; read as JSON");
       return true;
     } catch (IOException e) {
-      String why = e instanceof JsonProcessingException
-          ? ((JsonProcessingException) e).getOriginalMessage()
-          : e.getMessage();
-      ctx.error(0, 0, offset, "message " + index + " holds JSON that is not OTLP/JSON: " + why);
+      String why =
+          e instanceof JsonProcessingException
+              ? ((JsonProcessingException) e).getOriginalMessage()
+              : e.getMessage();
+      error(ctx, offset, "message %d holds JSON that is not OTLP/JSON: %s", index, why);
       return false;
     }
   }
 
   // ---------------------------------------------------------------- type sniffing
 
-  // Field tables of Span, Metric and LogRecord: the wire type of each field number, 0 = no such
-  // field. Indexes are field numbers.
+  // Field tables of Span, Metric and LogRecord (opentelemetry-proto trace.proto, metrics.proto,
+  // logs.proto): the wire type of each field number, written "number:type" with L =
+  // length-delimited, V = varint, F = fixed64, I = fixed32. Index = field number, NONE = no field.
   private static final int NONE = -1;
-  private static final int[] SPAN = wires(
-      1, WireFormat.WIRETYPE_LENGTH_DELIMITED, 2, WireFormat.WIRETYPE_LENGTH_DELIMITED,
-      3, WireFormat.WIRETYPE_LENGTH_DELIMITED, 4, WireFormat.WIRETYPE_LENGTH_DELIMITED,
-      5, WireFormat.WIRETYPE_LENGTH_DELIMITED, 6, WireFormat.WIRETYPE_VARINT,
-      7, WireFormat.WIRETYPE_FIXED64, 8, WireFormat.WIRETYPE_FIXED64,
-      9, WireFormat.WIRETYPE_LENGTH_DELIMITED, 10, WireFormat.WIRETYPE_VARINT,
-      11, WireFormat.WIRETYPE_LENGTH_DELIMITED, 12, WireFormat.WIRETYPE_VARINT,
-      13, WireFormat.WIRETYPE_LENGTH_DELIMITED, 14, WireFormat.WIRETYPE_VARINT,
-      15, WireFormat.WIRETYPE_LENGTH_DELIMITED, 16, WireFormat.WIRETYPE_FIXED32);
-  private static final int[] METRIC = wires(
-      1, WireFormat.WIRETYPE_LENGTH_DELIMITED, 2, WireFormat.WIRETYPE_LENGTH_DELIMITED,
-      3, WireFormat.WIRETYPE_LENGTH_DELIMITED, 5, WireFormat.WIRETYPE_LENGTH_DELIMITED,
-      7, WireFormat.WIRETYPE_LENGTH_DELIMITED, 9, WireFormat.WIRETYPE_LENGTH_DELIMITED,
-      10, WireFormat.WIRETYPE_LENGTH_DELIMITED, 11, WireFormat.WIRETYPE_LENGTH_DELIMITED,
-      12, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int[] LOG = wires(
-      1, WireFormat.WIRETYPE_FIXED64, 2, WireFormat.WIRETYPE_VARINT,
-      3, WireFormat.WIRETYPE_LENGTH_DELIMITED, 5, WireFormat.WIRETYPE_LENGTH_DELIMITED,
-      6, WireFormat.WIRETYPE_LENGTH_DELIMITED, 7, WireFormat.WIRETYPE_VARINT,
-      8, WireFormat.WIRETYPE_FIXED32, 9, WireFormat.WIRETYPE_LENGTH_DELIMITED,
-      10, WireFormat.WIRETYPE_LENGTH_DELIMITED, 11, WireFormat.WIRETYPE_FIXED64,
-      12, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+  private static final int[] SPAN =
+      wires("1:L 2:L 3:L 4:L 5:L 6:V 7:F 8:F 9:L 10:V 11:L 12:V 13:L 14:V 15:L 16:I");
+  private static final int[] METRIC = wires("1:L 2:L 3:L 5:L 7:L 9:L 10:L 11:L 12:L");
+  private static final int[] LOG = wires("1:F 2:V 3:L 5:L 6:L 7:V 8:I 9:L 10:L 11:F 12:L");
 
-  private static int[] wires(int... pairs) {
+  private static int[] wires(String spec) {
     int[] t = new int[17];
     Arrays.fill(t, NONE);
-    for (int i = 0; i < pairs.length; i += 2) {
-      t[pairs[i]] = pairs[i + 1];
+    for (String entry : spec.split(" ")) {
+      int colon = entry.indexOf(':');
+      int field = Integer.parseInt(entry.substring(0, colon));
+      switch (entry.charAt(colon + 1)) {
+        case 'L':
+          t[field] = WireFormat.WIRETYPE_LENGTH_DELIMITED;
+          break;
+        case 'V':
+          t[field] = WireFormat.WIRETYPE_VARINT;
+          break;
+        case 'F':
+          t[field] = WireFormat.WIRETYPE_FIXED64;
+          break;
+        default:
+          t[field] = WireFormat.WIRETYPE_FIXED32;
+          break;
+      }
     }
     return t;
   }
 
   /**
-   * Decides what a message holds by walking down to its first few items (the elements of field 2
-   * of field 2 of field 1) and scoring their fields against the field tables: a field whose wire
-   * type contradicts a type rules that type out; matching fields and id-sized bytes count for it.
-   * A tie goes to the previous message's kind, as a file holds one type.
+   * Decides what a message holds by walking down to its first few items (the elements of field 2 of
+   * field 2 of field 1: spans, metrics or log records) and scoring their fields against the field
+   * tables. A field whose wire type contradicts a type rules that type out; matching fields count
+   * for it, and so do the telling ones: printable text in field 1 (a metric name), 16 opaque bytes
+   * there (a trace id), fixed64 start and end times (a span), 16 and 8 bytes in fields 9 and 10 (a
+   * log record's ids). A tie goes to the previous message's kind, as a file holds one type.
    *
    * @throws IOException when the structure is not protobuf or fits none of the three
    */
@@ -402,5 +410,4 @@ public final class OtlpProtoReader implements FormatReader {
     }
     return have;
   }
-
 }

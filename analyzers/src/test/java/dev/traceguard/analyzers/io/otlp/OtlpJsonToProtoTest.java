@@ -90,7 +90,8 @@ class OtlpJsonToProtoTest {
     Span s = d.getResourceSpans(0).getScopeSpans(0).getSpans(0);
     assertThat(HexFormat.of().formatHex(s.getTraceId().toByteArray()))
         .isEqualTo("5b8efff798038103d269b633813fc60c");
-    assertThat(HexFormat.of().formatHex(s.getParentSpanId().toByteArray())).isEqualTo("eee19b7ec3c1b173");
+    assertThat(HexFormat.of().formatHex(s.getParentSpanId().toByteArray()))
+        .isEqualTo("eee19b7ec3c1b173");
     assertThat(s.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_SERVER);
     assertThat(s.getStartTimeUnixNano()).isEqualTo(1544712660000000000L);
     assertThat(d.getResourceSpans(0).getScopeSpans(0).getScope().getVersion()).isEqualTo("1.0.0");
@@ -111,7 +112,8 @@ class OtlpJsonToProtoTest {
     String json = Files.readString(conformance().resolve("proto-examples-metrics.json"));
     MetricsData d = parse(json, MetricsData.newBuilder()).build();
     List<Metric> metrics = d.getResourceMetrics(0).getScopeMetrics(0).getMetricsList();
-    assertThat(metrics).extracting(Metric::getName)
+    assertThat(metrics)
+        .extracting(Metric::getName)
         .containsExactly("my.counter", "my.gauge", "my.histogram", "my.exponential.histogram");
     assertThat(metrics.get(0).getSum().getIsMonotonic()).isTrue();
     assertThat(metrics.get(0).getSum().getAggregationTemporality())
@@ -120,18 +122,21 @@ class OtlpJsonToProtoTest {
     assertThat(hp.getBucketCountsList()).containsExactly(1L, 1L);
     assertThat(hp.getExplicitBoundsList()).containsExactly(1.0);
     assertThat(hp.getCount()).isEqualTo(2);
-    assertThat(metrics.get(3).getExponentialHistogram().getDataPoints(0).getPositive().getOffset()).isEqualTo(1);
+    assertThat(metrics.get(3).getExponentialHistogram().getDataPoints(0).getPositive().getOffset())
+        .isEqualTo(1);
 
     Telemetry t = feed(json);
     var m = t.metrics();
     assertThat(m.family("my.counter").type()).isEqualTo(MetricType.COUNTER);
-    assertThat(m.seriesNamed("my.counter").get(0).labels()).isEqualTo(Labels.of("my.counter.attr", "some value"));
+    assertThat(m.seriesNamed("my.counter").get(0).labels())
+        .isEqualTo(Labels.of("my.counter.attr", "some value"));
     assertThat(m.seriesNamed("my.counter").get(0).value(0)).isEqualTo(5.0);
     assertThat(m.seriesNamed("my.gauge").get(0).value(0)).isEqualTo(10.0);
     assertThat(m.seriesNamed("my.histogram_bucket")).hasSize(2);
     assertThat(m.seriesNamed("my.histogram_count").get(0).value(0)).isEqualTo(2.0);
     assertThat(m.seriesNamed("my.exponential.histogram_count").get(0).value(0)).isEqualTo(3.0);
-    assertThat(t.inputs().get(0).notes()).anyMatch(n -> n.contains("my.counter") && n.contains("delta"));
+    assertThat(t.inputs().get(0).notes())
+        .anyMatch(n -> n.contains("my.counter") && n.contains("delta"));
   }
 
   @Test
@@ -168,14 +173,17 @@ class OtlpJsonToProtoTest {
     Path dir = conformance();
     int[] counts = new int[3];
     String[] files = {
-      "spec-file-exporter-traces.jsonl", "spec-file-exporter-metrics.jsonl", "spec-file-exporter-logs.jsonl"
+      "spec-file-exporter-traces.jsonl",
+      "spec-file-exporter-metrics.jsonl",
+      "spec-file-exporter-logs.jsonl"
     };
     Telemetry t = new Telemetry();
     t.addInput("lines");
     ReadContext ctx = new ReadContext(t, 0);
     OtlpProtoMapper mapper = new OtlpProtoMapper(ctx);
     for (int f = 0; f < files.length; f++) {
-      try (BufferedReader r = Files.newBufferedReader(dir.resolve(files[f]), StandardCharsets.UTF_8)) {
+      try (BufferedReader r =
+          Files.newBufferedReader(dir.resolve(files[f]), StandardCharsets.UTF_8)) {
         String line;
         long n = 0;
         while ((line = r.readLine()) != null) {
@@ -219,7 +227,9 @@ class OtlpJsonToProtoTest {
   void base64IdsOfTheRightLengthAreDecodedWithANote() throws IOException {
     List<String> notes = new ArrayList<>();
     Span.Builder b = Span.newBuilder();
-    try (JsonParser p = JSON.createParser("{\"traceId\":\"W47/95gDgQPSabYzgT/GDA==\",\"spanId\":\"7uGbfsPBsXQ=\"}")) {
+    try (JsonParser p =
+        JSON.createParser(
+            "{\"traceId\":\"W47/95gDgQPSabYzgT/GDA==\",\"spanId\":\"7uGbfsPBsXQ=\"}")) {
       p.nextToken();
       OtlpJsonToProto.merge(p, b, notes::add);
     }
@@ -237,12 +247,16 @@ class OtlpJsonToProtoTest {
 
   @Test
   void enumsAsNumbersOrNames() throws IOException {
-    assertThat(parse("{\"kind\":3}", Span.newBuilder()).getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
+    assertThat(parse("{\"kind\":3}", Span.newBuilder()).getKind())
+        .isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
     assertThat(parse("{\"kind\":\"SPAN_KIND_PRODUCER\"}", Span.newBuilder()).getKind())
         .isEqualTo(Span.SpanKind.SPAN_KIND_PRODUCER);
     assertThat(parse("{\"kind\":\"span_kind_consumer\"}", Span.newBuilder()).getKind())
         .isEqualTo(Span.SpanKind.SPAN_KIND_CONSUMER);
-    assertThat(parse("{\"status\":{\"code\":\"STATUS_CODE_ERROR\"}}", Span.newBuilder()).getStatus().getCodeValue())
+    assertThat(
+            parse("{\"status\":{\"code\":\"STATUS_CODE_ERROR\"}}", Span.newBuilder())
+                .getStatus()
+                .getCodeValue())
         .isEqualTo(2);
     // Proto3 enums are open: an unknown number is kept.
     assertThat(parse("{\"kind\":42}", Span.newBuilder()).getKindValue()).isEqualTo(42);
@@ -261,10 +275,13 @@ class OtlpJsonToProtoTest {
     assertThat(s.getDroppedAttributesCount()).isEqualTo(3);
     assertThat(s.getFlags()).isEqualTo(-1);
     // fixed64 above 2^63 keeps its bits.
-    assertThat(parse("{\"timeUnixNano\":\"18446744073709551615\"}", NumberDataPoint.newBuilder()).getTimeUnixNano())
+    assertThat(
+            parse("{\"timeUnixNano\":\"18446744073709551615\"}", NumberDataPoint.newBuilder())
+                .getTimeUnixNano())
         .isEqualTo(-1L);
     assertThat(parse("{\"asInt\":-5}", NumberDataPoint.newBuilder()).getAsInt()).isEqualTo(-5L);
-    assertThat(parse("{\"asInt\":\"1e3\"}", NumberDataPoint.newBuilder()).getAsInt()).isEqualTo(1000L);
+    assertThat(parse("{\"asInt\":\"1e3\"}", NumberDataPoint.newBuilder()).getAsInt())
+        .isEqualTo(1000L);
   }
 
   @Test
@@ -290,8 +307,10 @@ class OtlpJsonToProtoTest {
         .isEqualTo(Double.POSITIVE_INFINITY);
     assertThat(parse("{\"asDouble\":\"-Infinity\"}", NumberDataPoint.newBuilder()).getAsDouble())
         .isEqualTo(Double.NEGATIVE_INFINITY);
-    assertThat(parse("{\"asDouble\":\"2.5\"}", NumberDataPoint.newBuilder()).getAsDouble()).isEqualTo(2.5);
-    assertThat(parse("{\"asDouble\":7}", NumberDataPoint.newBuilder()).getAsDouble()).isEqualTo(7.0);
+    assertThat(parse("{\"asDouble\":\"2.5\"}", NumberDataPoint.newBuilder()).getAsDouble())
+        .isEqualTo(2.5);
+    assertThat(parse("{\"asDouble\":7}", NumberDataPoint.newBuilder()).getAsDouble())
+        .isEqualTo(7.0);
     assertThat(
             parse("{\"explicitBounds\":[0.5,\"Infinity\",1]}", HistogramDataPoint.newBuilder())
                 .getExplicitBoundsList())
@@ -300,35 +319,67 @@ class OtlpJsonToProtoTest {
 
   @Test
   void repeatedKeyMergesLikeProtobuf() throws IOException {
-    Span s = parse("{\"status\":{\"code\":2},\"status\":{\"message\":\"m\"}}", Span.newBuilder()).build();
+    Span s =
+        parse("{\"status\":{\"code\":2},\"status\":{\"message\":\"m\"}}", Span.newBuilder())
+            .build();
     assertThat(s.getStatus().getCodeValue()).isEqualTo(2);
     assertThat(s.getStatus().getMessage()).isEqualTo("m");
   }
 
   @Test
   void badValuesGiveClearMessages() {
-    assertBad(Span.newBuilder(), "{\"startTimeUnixNano\":\"abc\"}", "field 'startTimeUnixNano': expected an integer, got 'abc'");
-    assertBad(Span.newBuilder(), "{\"traceId\":\"xyz\"}", "field 'traceId': expected a hex id, got 'xyz'");
-    assertBad(Span.newBuilder(), "{\"kind\":\"SPAN_KIND_NOPE\"}", "field 'kind': unknown SpanKind name, got 'SPAN_KIND_NOPE'");
-    assertBad(Span.newBuilder(), "{\"kind\":true}", "field 'kind': expected an enum number or name, got 'true'");
+    assertBad(
+        Span.newBuilder(),
+        "{\"startTimeUnixNano\":\"abc\"}",
+        "field 'startTimeUnixNano': expected an integer, got 'abc'");
+    assertBad(
+        Span.newBuilder(),
+        "{\"traceId\":\"xyz\"}",
+        "field 'traceId': expected a hex id, got 'xyz'");
+    assertBad(
+        Span.newBuilder(),
+        "{\"kind\":\"SPAN_KIND_NOPE\"}",
+        "field 'kind': unknown SpanKind name, got 'SPAN_KIND_NOPE'");
+    assertBad(
+        Span.newBuilder(),
+        "{\"kind\":true}",
+        "field 'kind': expected an enum number or name, got 'true'");
     assertBad(Span.newBuilder(), "{\"name\":5}", "field 'name': expected a string, got '5'");
-    assertBad(Span.newBuilder(), "{\"attributes\":{}}", "field 'attributes': expected an array, got an object");
-    assertBad(Span.newBuilder(), "{\"status\":[]}", "field 'status': expected an object, got an array");
-    assertBad(Span.newBuilder(), "{\"droppedAttributesCount\":-1}", "field 'droppedAttributesCount': integer out of range for uint32, got '-1'");
-    assertBad(NumberDataPoint.newBuilder(), "{\"asDouble\":\"fast\"}", "field 'asDouble': expected a number, got 'fast'");
-    assertBad(NumberDataPoint.newBuilder(), "{\"timeUnixNano\":-1}", "field 'timeUnixNano': integer out of range for fixed64, got '-1'");
-    assertBad(AnyValue.newBuilder(), "{\"boolValue\":\"yes\"}", "field 'boolValue': expected true or false, got 'yes'");
+    assertBad(
+        Span.newBuilder(),
+        "{\"attributes\":{}}",
+        "field 'attributes': expected an array, got an object");
+    assertBad(
+        Span.newBuilder(), "{\"status\":[]}", "field 'status': expected an object, got an array");
+    assertBad(
+        Span.newBuilder(),
+        "{\"droppedAttributesCount\":-1}",
+        "field 'droppedAttributesCount': integer out of range for uint32, got '-1'");
+    assertBad(
+        NumberDataPoint.newBuilder(),
+        "{\"asDouble\":\"fast\"}",
+        "field 'asDouble': expected a number, got 'fast'");
+    assertBad(
+        NumberDataPoint.newBuilder(),
+        "{\"timeUnixNano\":-1}",
+        "field 'timeUnixNano': integer out of range for fixed64, got '-1'");
+    assertBad(
+        AnyValue.newBuilder(),
+        "{\"boolValue\":\"yes\"}",
+        "field 'boolValue': expected true or false, got 'yes'");
   }
 
   private static void assertBad(Message.Builder b, String json, String message) {
     assertThatThrownBy(() -> parse(json, b))
         .isInstanceOf(JsonParseException.class)
-        .satisfies(e -> assertThat(((JsonParseException) e).getOriginalMessage()).isEqualTo(message));
+        .satisfies(
+            e -> assertThat(((JsonParseException) e).getOriginalMessage()).isEqualTo(message));
   }
 
   @Test
   void truncatedJsonIsAnError() {
-    assertThatThrownBy(() -> parse("{\"name\":\"x\",", Span.newBuilder())).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> parse("{\"name\":\"x\",", Span.newBuilder()))
+        .isInstanceOf(IOException.class);
   }
 
   @Test

@@ -127,7 +127,11 @@ class OtlpProtoReaderTest {
                     .setKvlistValue(KeyValueList.newBuilder().addValues(kv("k", str("v\"q"))))
                     .build()))
         .addAttributes(
-            kv("raw", AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(new byte[] {1, 2, 3})).build()))
+            kv(
+                "raw",
+                AnyValue.newBuilder()
+                    .setBytesValue(ByteString.copyFrom(new byte[] {1, 2, 3}))
+                    .build()))
         .addEvents(
             Span.Event.newBuilder()
                 .setName("exception")
@@ -153,12 +157,15 @@ class OtlpProtoReaderTest {
       ss.addSpans(s);
     }
     return TracesData.newBuilder()
-        .addResourceSpans(ResourceSpans.newBuilder().setResource(resource("gateway")).addScopeSpans(ss))
+        .addResourceSpans(
+            ResourceSpans.newBuilder().setResource(resource("gateway")).addScopeSpans(ss))
         .build();
   }
 
   static NumberDataPoint.Builder point(long time, String model) {
-    return NumberDataPoint.newBuilder().setTimeUnixNano(time).addAttributes(kv("model", str(model)));
+    return NumberDataPoint.newBuilder()
+        .setTimeUnixNano(time)
+        .addAttributes(kv("model", str(model)));
   }
 
   static MetricsData metrics() {
@@ -293,7 +300,8 @@ class OtlpProtoReaderTest {
         .addResourceLogs(
             ResourceLogs.newBuilder()
                 .setResource(resource("vllm"))
-                .addScopeLogs(ScopeLogs.newBuilder().addLogRecords(withTrace).addLogRecords(structured)))
+                .addScopeLogs(
+                    ScopeLogs.newBuilder().addLogRecords(withTrace).addLogRecords(structured)))
         .build();
   }
 
@@ -433,7 +441,8 @@ class OtlpProtoReaderTest {
     assertThat(tokens.get(0).family().type()).isEqualTo(MetricType.COUNTER);
     assertThat(tokens.get(0).size()).isEqualTo(2);
     assertThat(tokens.get(0).value(1)).isEqualTo(12.0);
-    assertThat(summary.notes()).anyMatch(n -> n.contains("tokens.generated") && n.contains("delta"));
+    assertThat(summary.notes())
+        .anyMatch(n -> n.contains("tokens.generated") && n.contains("delta"));
 
     MetricSeries depth = m.seriesNamed("queue.depth").get(0);
     assertThat(depth.family().type()).isEqualTo(MetricType.GAUGE);
@@ -546,7 +555,12 @@ class OtlpProtoReaderTest {
 
   @Test
   void emptyMessagesAreFine() throws IOException {
-    Telemetry t = read(concat(frame(new byte[0]), frame(TracesData.getDefaultInstance()), frame(traces(serverSpan()))));
+    Telemetry t =
+        read(
+            concat(
+                frame(new byte[0]),
+                frame(TracesData.getDefaultInstance()),
+                frame(traces(serverSpan()))));
     assertThat(t.inputs().get(0).errors()).isEmpty();
     assertThat(t.spans().size()).isEqualTo(1);
     assertThat(t.spans().line(0)).isEqualTo(3);
@@ -567,13 +581,15 @@ class OtlpProtoReaderTest {
     assertThat(s.errors().get(0).offset()).isEqualTo(first.length + second.length);
     assertThat(s.errors().get(0).line()).isZero();
     assertThat(s.errors().get(0).message()).contains("message 3").contains("truncated");
-    assertThat(s.errors().get(0).position()).isEqualTo("byte offset " + (first.length + second.length));
+    assertThat(s.errors().get(0).position())
+        .isEqualTo("byte offset " + (first.length + second.length));
   }
 
   @Test
   void lengthPastTheEndIsAnError() throws IOException {
     byte[] first = frame(traces(serverSpan()));
-    byte[] bogus = ByteBuffer.allocate(4 + 3).putInt(100_000_000).put(new byte[] {10, 0, 0}).array();
+    byte[] bogus =
+        ByteBuffer.allocate(4 + 3).putInt(100_000_000).put(new byte[] {10, 0, 0}).array();
     Telemetry t = read(concat(first, bogus));
     assertThat(t.spans().size()).isEqualTo(1);
     InputSummary s = t.inputs().get(0);
@@ -600,16 +616,20 @@ class OtlpProtoReaderTest {
     byte[] first = frame(logs());
     Telemetry t = read(concat(first, new byte[] {0, 0}));
     assertThat(t.logs()).hasSize(2);
-    assertThat(t.inputs().get(0).errors()).singleElement()
-        .satisfies(e -> {
-          assertThat(e.offset()).isEqualTo(first.length);
-          assertThat(e.message()).contains("length prefix");
-        });
+    assertThat(t.inputs().get(0).errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.offset()).isEqualTo(first.length);
+              assertThat(e.message()).contains("length prefix");
+            });
   }
 
   @Test
   void textIsNotFramedProtobuf() throws IOException {
-    Telemetry t = read("this is a log file, not protobuf\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Telemetry t =
+        read(
+            "this is a log file, not protobuf\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     InputSummary s = t.inputs().get(0);
     assertThat(s.errors()).singleElement().satisfies(e -> assertThat(e.offset()).isZero());
     assertThat(t.spans().size()).isZero();
@@ -620,11 +640,13 @@ class OtlpProtoReaderTest {
     byte[] garbage = frame(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 7});
     Telemetry t = read(concat(garbage, frame(logs())));
     InputSummary s = t.inputs().get(0);
-    assertThat(s.errors()).singleElement()
-        .satisfies(e -> {
-          assertThat(e.offset()).isZero();
-          assertThat(e.message()).contains("message 1").contains("not a valid OTLP protobuf");
-        });
+    assertThat(s.errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.offset()).isZero();
+              assertThat(e.message()).contains("message 1").contains("not a valid OTLP protobuf");
+            });
     assertThat(t.logs()).hasSize(2);
   }
 
@@ -642,7 +664,8 @@ class OtlpProtoReaderTest {
   void zstdFramesAreReportedNotMisread() throws IOException {
     byte[] zstd = frame(new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0, 0, 0});
     Telemetry t = read(concat(zstd, frame(logs())));
-    assertThat(t.inputs().get(0).errors()).singleElement()
+    assertThat(t.inputs().get(0).errors())
+        .singleElement()
         .satisfies(e -> assertThat(e.message()).contains("zstd"));
     assertThat(t.logs()).hasSize(2);
   }
