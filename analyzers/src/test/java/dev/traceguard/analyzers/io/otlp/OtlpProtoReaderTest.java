@@ -487,7 +487,7 @@ class OtlpProtoReaderTest {
   }
 
   @Test
-  void exponentialHistogramBaseFollowsScale() {
+  void boundsAreWrittenAsPlainDecimals() {
     // Scale 1: base sqrt(2), so positive bucket index 1 ends at 2.
     assertThat(OtlpProtoMapper.number(Math.pow(2, Math.scalb(2.0, -1)))).isEqualTo("2");
     assertThat(OtlpProtoMapper.number(1e-9)).isEqualTo("1.0E-9");
