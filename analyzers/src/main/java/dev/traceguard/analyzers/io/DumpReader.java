@@ -1,6 +1,7 @@
 package dev.traceguard.analyzers.io;
 
 import dev.traceguard.analyzers.io.otlp.OtlpJsonReader;
+import dev.traceguard.analyzers.io.otlp.OtlpProtoReader;
 import dev.traceguard.analyzers.model.InputSummary;
 import dev.traceguard.analyzers.model.Telemetry;
 import java.io.BufferedInputStream;
@@ -34,6 +35,7 @@ public final class DumpReader {
 
   static {
     READERS.put(DumpFormat.OTLP_JSON, OtlpJsonReader::new);
+    READERS.put(DumpFormat.OTLP_PROTO, OtlpProtoReader::new);
   }
 
   private DumpReader() {}

@@ -51,6 +51,7 @@ public final class OtlpJsonReader implements FormatReader {
           .build();
 
   private ReadContext ctx;
+  private OtlpProtoMapper mapper;
   private final MutableSpan span = new MutableSpan();
   private final Map<Resource, Resource> resources = new HashMap<>();
   private final Attributes.Builder scratch = Attributes.builder();
@@ -184,11 +185,19 @@ public final class OtlpJsonReader implements FormatReader {
           break;
         case "resourceMetrics":
         case "resource_metrics":
-          readArray(p, t, q -> readOtherSignal(q, "metrics"));
+          if (t == JsonToken.START_ARRAY) {
+            OtlpJsonToProto.readResourceMetrics(p, mapper(), currentLine(p), ctx::note);
+          } else {
+            p.skipChildren();
+          }
           break;
         case "resourceLogs":
         case "resource_logs":
-          readArray(p, t, q -> readOtherSignal(q, "logs"));
+          if (t == JsonToken.START_ARRAY) {
+            OtlpJsonToProto.readResourceLogs(p, mapper(), currentLine(p), ctx::note);
+          } else {
+            p.skipChildren();
+          }
           break;
         case "resource":
         case "scopeSpans":
@@ -209,10 +218,12 @@ public final class OtlpJsonReader implements FormatReader {
     }
   }
 
-  // TODO replaced by the descriptor-driven parser once it lands
-  private void readOtherSignal(JsonParser p, String what) throws IOException {
-    error(p.currentLocation(), "OTLP/JSON " + what + " are not read yet; skipped");
-    p.skipChildren();
+  /** Metrics and logs go through the protobuf descriptors and the shared mapper. */
+  private OtlpProtoMapper mapper() {
+    if (mapper == null) {
+      mapper = new OtlpProtoMapper(ctx);
+    }
+    return mapper;
   }
 
   private long currentLine(JsonParser p) {
