@@ -24,7 +24,7 @@ BASE_NS = 1795168800 * 10**9  # 2026-11-20T10:00:00Z
 SCHEMA = "https://opentelemetry.io/schemas/1.24.0"
 
 NAMES = ["gateway", "inference", "model-server", "embedder", "retriever", "reranker", "vector-store",
-         "billing", "auth", "session", "prompt-cache", "guardrails", "tokenizer", "router", "feature-store",
+         "billing", "auth", "conversations", "prompt-cache", "guardrails", "tokenizer", "router", "feature-store",
          "moderation", "quota", "user-profile", "search", "ranker", "notifier", "audit", "scheduler",
          "batcher", "kv-store", "config", "metering", "translator", "summarizer", "classifier",
          "speech", "vision", "ocr", "planner", "tool-runner", "webhooks", "exporter", "ledger",

@@ -893,7 +893,7 @@ def gen_context_lost():
             finds.append({"span": sid(wait), "server": sid(srv),
                           "startOffsetNs": wait.start - srv.start})
         spans += s
-    out_broken("context-lost.jsonl", export_lines(spans, rng, tick_ms=2000, max_line=60), {
+    out_broken("context-lost.jsonl", export_lines(spans, rng, tick_ms=5000, max_line=120), {
         "rule": "context-lost", "count": 2, "findings": finds,
         "batchWaitAsChildOfPostInfer": 40, "batchWaitTotal": 42, "spans": len(spans)})
 
