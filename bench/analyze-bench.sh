@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Benchmarks `traceguard analyze` on a large collector file-exporter dump against the parse floor
+# (a bare Jackson token scan of the same file), in a 1 GiB heap.
+#
+#   bench/analyze-bench.sh                      # 5M spans, 40 services, dump in bench/out/
+#   SPANS=1000000 bench/analyze-bench.sh        # smaller dump
+#   DUMP=/data/big.jsonl bench/analyze-bench.sh # any existing dump
+#
+# Environment: SPANS (5000000), SERVICES (40), DUMP (bench/out/dump-<SPANS>.jsonl), HEAP (1g),
+# JAVA (java), PYTHON (python3), JAR (cli/target/traceguard.jar). Writes logs to bench/out/ (git-ignored).
+# Exit status: 0 when analyze finished within the heap, 1 otherwise.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SPANS="${SPANS:-5000000}"
+SERVICES="${SERVICES:-40}"
+HEAP="${HEAP:-1g}"
+JAVA="${JAVA:-java}"
+PYTHON="${PYTHON:-python3}"
+OUT="$ROOT/bench/out"
+DUMP="${DUMP:-$OUT/dump-$SPANS.jsonl}"
+JAR="${JAR:-$ROOT/cli/target/traceguard.jar}"
+mkdir -p "$OUT"
+
+if [[ ! -s "$DUMP" ]]; then
+    echo "== generating $DUMP ($SPANS spans, $SERVICES services)"
+    "$PYTHON" bench/gen_otlp_dump.py "$DUMP" --spans "$SPANS" --services "$SERVICES"
+fi
+if [[ ! -s "$JAR" ]]; then
+    echo "== building $JAR"
+    mvn -q -B -DskipTests package
+fi
+
+TIME_BIN=""
+if [[ -x /usr/bin/time ]]; then
+    TIME_BIN=/usr/bin/time
+elif command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]; then
+    apt-get install -y -qq time >/dev/null 2>&1 && TIME_BIN=/usr/bin/time || true
+fi
+
+# run_measured LOG CMD...: runs CMD, leaves "wall_s max_rss_kb exit_code" in $LOG.measure
+run_measured() {
+    local log="$1"; shift
+    local rc=0
+    if [[ -n "$TIME_BIN" ]]; then
+        "$TIME_BIN" -f '%e %M' -o "$log.time" "$@" >"$log.stdout" 2>"$log.stderr" || rc=$?
+        # GNU time prints "Command exited with non-zero status N" before the format line
+        echo "$(tail -n 1 "$log.time") $rc" >"$log.measure"
+    else
+        # no GNU time: poll the process's high-water mark from /proc
+        local t0 t1 pid hwm=0 v
+        t0=$(date +%s.%N)
+        "$@" >"$log.stdout" 2>"$log.stderr" &
+        pid=$!
+        while kill -0 "$pid" 2>/dev/null; do
+            v=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+            [[ -n "$v" && "$v" -gt "$hwm" ]] && hwm=$v
+            sleep 0.2
+        done
+        wait "$pid" || rc=$?
+        t1=$(date +%s.%N)
+        echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}') $hwm $rc" >"$log.measure"
+    fi
+}
+
+BYTES=$(stat -c %s "$DUMP")
+echo "== dump: $DUMP ($BYTES bytes)"
+"$JAVA" -version 2>&1 | head -n 1
+
+echo "== (a) parse floor: Jackson token scan"
+run_measured "$OUT/scan" "$JAVA" -cp "$JAR" bench/JacksonScan.java "$DUMP"
+cat "$OUT/scan.stdout"
+read -r SCAN_WALL SCAN_RSS SCAN_RC <"$OUT/scan.measure"
+SCAN_S=$(sed -n 's/^SCAN_SECONDS=//p' "$OUT/scan.stdout" | head -n 1)
+SCAN_S="${SCAN_S:-$SCAN_WALL}"
+
+echo "== (b) traceguard analyze, -Xmx$HEAP, serial GC"
+rm -f "$OUT/gc.log"
+run_measured "$OUT/analyze" "$JAVA" "-Xmx$HEAP" -XX:+UseSerialGC "-Xlog:gc:file=$OUT/gc.log" \
+    -jar "$JAR" analyze --fail-on never --format json "$DUMP"
+read -r AN_WALL AN_RSS AN_RC <"$OUT/analyze.measure"
+OOM=no
+if grep -q "OutOfMemoryError" "$OUT/analyze.stderr" 2>/dev/null; then OOM=yes; fi
+# heap after GC: "... Pause Young (Allocation Failure) 301M->120M(989M) 35.1ms"
+MAX_AFTER_GC=$({ grep -o '[0-9]*[KMG]->[0-9]*[KMG]' "$OUT/gc.log" 2>/dev/null || true; } \
+    | sed 's/.*->//' | awk '
+        /K$/ {v = $0 + 0; v = v / 1024}
+        /M$/ {v = $0 + 0}
+        /G$/ {v = ($0 + 0) * 1024}
+        { if (v > m) m = v }
+        END { if (NR) printf "%.0f MiB", m; else print "n/a" }')
+GCS=$({ grep 'Pause' "$OUT/gc.log" 2>/dev/null || true; } | wc -l)
+tail -n 5 "$OUT/analyze.stderr" 2>/dev/null | sed 's/^/   stderr: /' || true
+
+IN_HEAP=yes
+if [[ "$OOM" == yes || ( "$AN_RC" != 0 && "$AN_RC" != 3 ) ]]; then IN_HEAP=no; fi
+RATIO=$(awk -v a="$AN_WALL" -v b="$SCAN_S" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+MIBS=$(awk -v n="$BYTES" -v s="$AN_WALL" 'BEGIN { if (s > 0) printf "%.0f", n / s / 1048576; else print "n/a" }')
+
+echo
+echo "== summary"
+printf '%-30s %s\n' "dump" "$DUMP"
+printf '%-30s %s\n' "size" "$(awk -v n="$BYTES" 'BEGIN {printf "%.2f GiB", n / 1073741824}')"
+printf '%-30s %s s\n' "scan floor (in-process)" "$SCAN_S"
+printf '%-30s %s s (exit %s), peak RSS %s MiB\n' "analyze wall" "$AN_WALL" "$AN_RC" "$((AN_RSS / 1024))"
+printf '%-30s %s MiB/s\n' "analyze throughput" "$MIBS"
+printf '%-30s %s\n' "analyze / floor" "$RATIO"
+printf '%-30s %s (max heap after GC %s, %s GC pauses)\n' "stayed in -Xmx$HEAP" "$IN_HEAP" "$MAX_AFTER_GC" "$GCS"
+[[ "$IN_HEAP" == yes ]]
