@@ -35,6 +35,28 @@ public final class SpanId {
 
   /** Sets the id from hex text in {@code chars[off..off+len)}, without allocating when valid. */
   public void setHex(char[] chars, int off, int len) {
+    if (len == bytes * 2) {
+      long h = 0;
+      long l = 0;
+      boolean hex = true;
+      for (int i = 0; i < len && hex; i++) {
+        int v = Ids.hexValue(chars[off + i]);
+        if (v < 0) {
+          hex = false;
+        } else if (bytes == 16 && i < 16) {
+          h = (h << 4) | v;
+        } else {
+          l = (l << 4) | v;
+        }
+      }
+      if (hex) {
+        hi = h;
+        lo = l;
+        state = h == 0 && l == 0 ? IdState.ALL_ZERO : IdState.VALID;
+        raw = null;
+        return;
+      }
+    }
     setHex(java.nio.CharBuffer.wrap(chars, off, len));
   }
 
