@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /** All metric series read, keyed by sample name, labels and resource. */
 public final class MetricStore {
@@ -16,6 +18,8 @@ public final class MetricStore {
 
   private final Map<Key, MetricSeries> series = new LinkedHashMap<>();
   private final Map<String, MetricFamily> families = new HashMap<>();
+  /** Families that series refer to while nothing has been declared about them. */
+  private final Set<String> undeclaredInUse = new HashSet<>();
   private final int maxSeries;
   private long samples;
 
@@ -49,6 +53,11 @@ public final class MetricStore {
               family.help().isEmpty() ? old.help() : family.help());
     }
     families.put(family.name(), family);
+    if (old == null && !undeclaredInUse.remove(family.name())) {
+      // No series refers to a family never seen before: skip the scan, or declaring n families
+      // over n series takes n^2 steps (minutes for 100k families).
+      return;
+    }
     for (MetricSeries s : series.values()) {
       if (s.family().name().equals(family.name())) {
         s.family(family);
@@ -85,6 +94,9 @@ public final class MetricStore {
     if (s == null) {
       if (series.size() >= maxSeries) {
         return null;
+      }
+      if (!families.containsKey(family)) {
+        undeclaredInUse.add(family);
       }
       s = new MetricSeries(name, labels, family(family), resource, input, line);
       series.put(k, s);
