@@ -2,6 +2,7 @@ package dev.traceguard.analyzers.io;
 
 import dev.traceguard.analyzers.io.otlp.OtlpJsonReader;
 import dev.traceguard.analyzers.io.otlp.OtlpProtoReader;
+import dev.traceguard.analyzers.io.prom.PrometheusTextReader;
 import dev.traceguard.analyzers.model.InputSummary;
 import dev.traceguard.analyzers.model.Telemetry;
 import java.io.BufferedInputStream;
@@ -36,6 +37,7 @@ public final class DumpReader {
   static {
     READERS.put(DumpFormat.OTLP_JSON, OtlpJsonReader::new);
     READERS.put(DumpFormat.OTLP_PROTO, OtlpProtoReader::new);
+    READERS.put(DumpFormat.PROMETHEUS_TEXT, PrometheusTextReader::lenient);
   }
 
   private DumpReader() {}
