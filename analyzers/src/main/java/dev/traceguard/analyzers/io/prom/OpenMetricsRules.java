@@ -3,6 +3,7 @@ package dev.traceguard.analyzers.io.prom;
 import dev.traceguard.analyzers.io.ReadContext;
 import dev.traceguard.analyzers.model.Labels;
 import dev.traceguard.analyzers.model.MetricFamily;
+import dev.traceguard.analyzers.model.MetricStore;
 import dev.traceguard.analyzers.model.MetricType;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -301,6 +302,23 @@ final class OpenMetricsRules {
       default:
         return suffixes(t);
     }
+  }
+
+  /**
+   * The family of a sample read without metadata of its own (API JSON, promtool dumps): the name
+   * without {@code _bucket}, {@code _total}… when a family of that base name was declared with a
+   * type, else the name itself.
+   */
+  static String familyOf(MetricStore store, String sample) {
+    for (String s : ALL) {
+      if (sample.endsWith(s) && sample.length() > s.length()) {
+        String base = sample.substring(0, sample.length() - s.length());
+        if (store.family(base).type() != MetricType.UNKNOWN) {
+          return base;
+        }
+      }
+    }
+    return sample;
   }
 
   // ---- samples

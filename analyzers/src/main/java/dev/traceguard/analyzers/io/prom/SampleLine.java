@@ -100,7 +100,8 @@ final class SampleLine {
     int keyStart = p;
     int k = prevKeyLength;
     if (k > 0 && p + k < len && blank(b[p + k])
-        && Arrays.equals(b, p, p + k, prevKey, 0, k)) {
+        && Arrays.equals(b, p, p + k, prevKey, 0, k)
+        && (prevKey[k - 1] == '}' || !opensLabels(b, p + k, len))) {
       name = prevName;
       labels = prevLabels;
       sameSeries = true;
@@ -128,6 +129,11 @@ final class SampleLine {
           return fail(p, "expected a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)");
         }
         name = new String(b, s, p - s, StandardCharsets.ISO_8859_1);
+        int q = skipBlanks(b, p, len);
+        if (q < len && b[q] == '{') {
+          // The text format lets blanks stand between the name and its labels.
+          p = q;
+        }
         if (p < len && b[p] == '{') {
           p = labelSet(b, p, len, false);
           if (p < 0) {
@@ -203,6 +209,12 @@ final class SampleLine {
       return exemplar(b, p, len);
     }
     return fail(p, "unexpected text after the timestamp; expected an exemplar (' # {...} value') or the end of the line");
+  }
+
+  /** True when a label set follows the blanks at {@code p} (lenient: {@code name {labels}}). */
+  private boolean opensLabels(byte[] b, int p, int len) {
+    p = skipBlanks(b, p, len);
+    return p < len && b[p] == '{';
   }
 
   /** The end of a token starting at {@code p}: the next space (any blank when lenient) or the end. */
