@@ -2,7 +2,9 @@ package dev.traceguard.analyzers.io;
 
 import dev.traceguard.analyzers.io.otlp.OtlpJsonReader;
 import dev.traceguard.analyzers.io.otlp.OtlpProtoReader;
+import dev.traceguard.analyzers.io.prom.PrometheusApiJsonReader;
 import dev.traceguard.analyzers.io.prom.PrometheusTextReader;
+import dev.traceguard.analyzers.io.prom.PromtoolDumpReader;
 import dev.traceguard.analyzers.model.InputSummary;
 import dev.traceguard.analyzers.model.Telemetry;
 import java.io.BufferedInputStream;
@@ -38,6 +40,8 @@ public final class DumpReader {
     READERS.put(DumpFormat.OTLP_JSON, OtlpJsonReader::new);
     READERS.put(DumpFormat.OTLP_PROTO, OtlpProtoReader::new);
     READERS.put(DumpFormat.PROMETHEUS_TEXT, PrometheusTextReader::lenient);
+    READERS.put(DumpFormat.PROMETHEUS_API_JSON, PrometheusApiJsonReader::new);
+    READERS.put(DumpFormat.PROMTOOL_DUMP, PromtoolDumpReader::new);
   }
 
   private DumpReader() {}
