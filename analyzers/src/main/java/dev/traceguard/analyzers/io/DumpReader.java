@@ -46,11 +46,6 @@ public final class DumpReader {
 
   private DumpReader() {}
 
-  /** Registers the reader for a format (used to plug in readers living in other packages). */
-  static void register(DumpFormat format, Supplier<FormatReader> reader) {
-    READERS.put(format, reader);
-  }
-
   /**
    * Reads a file into {@code telemetry}. Problems are recorded in the returned summary, never
    * thrown: an unopenable file gives a summary with one error and format {@code unreadable}.

@@ -18,7 +18,6 @@ public final class LineSource {
   private boolean lineEnded;
   private long lineNumber;
   private long consumed;
-  private long lineStart;
 
   private final InputStream lineStream =
       new InputStream() {
@@ -116,7 +115,6 @@ public final class LineSource {
     inLine = true;
     lineEnded = false;
     lineNumber++;
-    lineStart = consumed;
     return true;
   }
 
@@ -246,11 +244,6 @@ public final class LineSource {
   /** 1-based number of the current line. */
   public long lineNumber() {
     return lineNumber;
-  }
-
-  /** Byte offset of the start of the current line. */
-  public long lineStart() {
-    return lineStart;
   }
 
   /** Bytes consumed so far. */

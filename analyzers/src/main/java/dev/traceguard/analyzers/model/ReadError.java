@@ -16,4 +16,12 @@ public record ReadError(long line, long column, long offset, String message) {
     }
     return offset >= 0 ? "byte offset " + offset : "start of input";
   }
+
+  /** Where, compiler style: "17:812", "17", "@4096" (byte offset), or "" when unknown. */
+  public String where() {
+    if (line > 0) {
+      return column > 0 ? line + ":" + column : Long.toString(line);
+    }
+    return offset >= 0 ? "@" + offset : "";
+  }
 }

@@ -38,8 +38,7 @@ public final class TableReportWriter {
       out.printf("  %s  [%s]  %s%s%n", in.path(), in.format(), counts,
           in.skipped() > 0 ? paint(Severity.WARNING, ", " + in.skipped() + " skipped") : "");
       for (ReadError e : in.errors()) {
-        String at = e.line() > 0 ? e.line() + (e.column() > 0 ? ":" + e.column() : "")
-            : e.offset() >= 0 ? "@" + e.offset() : "";
+        String at = e.where();
         out.printf("    %s%s: %s%n", in.path(), at.isEmpty() ? "" : ":" + at, e.message());
       }
       if (in.skipped() > in.errors().size()) {

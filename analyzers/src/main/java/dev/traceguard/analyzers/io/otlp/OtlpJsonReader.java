@@ -185,18 +185,14 @@ public final class OtlpJsonReader implements FormatReader {
           break;
         case "resourceMetrics":
         case "resource_metrics":
-          if (t == JsonToken.START_ARRAY) {
-            OtlpJsonToProto.readResourceMetrics(p, mapper(), currentLine(p), ctx::note);
-          } else {
-            p.skipChildren();
-          }
-          break;
         case "resourceLogs":
         case "resource_logs":
-          if (t == JsonToken.START_ARRAY) {
-            OtlpJsonToProto.readResourceLogs(p, mapper(), currentLine(p), ctx::note);
-          } else {
+          if (t != JsonToken.START_ARRAY) {
             p.skipChildren();
+          } else if (field.startsWith("resourceM") || field.startsWith("resource_m")) {
+            OtlpJsonToProto.readResourceMetrics(p, mapper(), currentLine(p), ctx::note);
+          } else {
+            OtlpJsonToProto.readResourceLogs(p, mapper(), currentLine(p), ctx::note);
           }
           break;
         case "resource":
@@ -777,16 +773,11 @@ public final class OtlpJsonReader implements FormatReader {
       return p.getDoubleValue();
     }
     if (t == JsonToken.VALUE_STRING) {
-      switch (p.getText()) {
-        case "NaN":
-          return Double.NaN;
-        case "Infinity":
-          return Double.POSITIVE_INFINITY;
-        case "-Infinity":
-          return Double.NEGATIVE_INFINITY;
-        default:
-          spanError(p, "attribute doubleValue '" + shorten(p.getText()) + "' is not a number");
+      Double special = OtlpJsonToProto.specialDouble(p.getText());
+      if (special == null) {
+        spanError(p, "attribute doubleValue '" + shorten(p.getText()) + "' is not a number");
       }
+      return special;
     }
     return null;
   }

@@ -251,15 +251,9 @@ public final class OtlpJsonToProto {
       throw fieldError(p, key, "expected a number", null);
     }
     String s = p.getText().trim();
-    switch (s) {
-      case "NaN":
-        return Double.NaN;
-      case "Infinity":
-        return Double.POSITIVE_INFINITY;
-      case "-Infinity":
-        return Double.NEGATIVE_INFINITY;
-      default:
-        break;
+    Double special = specialDouble(s);
+    if (special != null) {
+      return special;
     }
     try {
       // BigDecimal accepts plain decimals only, so "0x1p3" or "Infinity" spellings cannot slip in.
@@ -421,6 +415,20 @@ public final class OtlpJsonToProto {
 
   private static String clip(String s) {
     return s.length() > MAX_SHOWN ? s.substring(0, MAX_SHOWN) + "…" : s;
+  }
+
+  /** The proto3 JSON spellings of non-finite doubles, or null for any other text. */
+  static Double specialDouble(String s) {
+    switch (s) {
+      case "NaN":
+        return Double.NaN;
+      case "Infinity":
+        return Double.POSITIVE_INFINITY;
+      case "-Infinity":
+        return Double.NEGATIVE_INFINITY;
+      default:
+        return null;
+    }
   }
 
   // ---------------------------------------------------------------- glue into the model

@@ -686,16 +686,7 @@ final class OpenMetricsRules {
 
     @Override
     public String toString() {
-      StringBuilder sb = new StringBuilder("{");
-      for (int i = 0; i < labels.size(); i++) {
-        if (!labels.name(i).equals(ignored)) {
-          if (sb.length() > 1) {
-            sb.append(',');
-          }
-          sb.append(labels.name(i)).append("=\"").append(labels.value(i)).append('"');
-        }
-      }
-      return sb.append('}').toString();
+      return (ignored == null ? labels : labels.without(ignored)).toString();
     }
   }
 }
