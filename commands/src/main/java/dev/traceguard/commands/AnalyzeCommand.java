@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,7 +40,7 @@ import picocli.CommandLine.Spec;
           + " lines, Tempo batches), OTLP protobuf (file exporter proto format), Prometheus text"
           + " and OpenMetrics, Prometheus HTTP API JSON and promtool tsdb dump output, each"
           + " optionally gzip-compressed. The format is detected from the content. Files are merged"
-          + " first, so one trace may span files. A directory means every file in it. Unreadable"
+          + " first, so one trace may span files. A directory means every dump file under it (other files, such as a README, are passed over). Unreadable"
           + " records are skipped, listed with their line and the reason, and the rest is analysed."
     },
     footerHeading = "%nExamples:%n",
@@ -110,6 +109,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
       description = "List at most N findings per rule; the rest are counted in the summary (default: ${DEFAULT-VALUE}).")
   int maxFindingsPerRule = 1000;
 
+  @Option(
+      names = "--strict",
+      description = "Validate Prometheus text as OpenMetrics 1.0 exactly: every deviation is a read error"
+          + " (see also 'traceguard validate').")
+  boolean strict;
+
   /** Used by picocli. */
   public AnalyzeCommand() {}
 
@@ -142,25 +147,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     Telemetry telemetry = new Telemetry();
     Progress progress = new Progress(err, verbosity.verbose());
-    for (String d : dumps) {
-      if (d.equals("-")) {
-        DumpReader.read("-", System.in, telemetry, null);
-        continue;
+    Inputs inputs = Inputs.expand(dumps);
+    for (String d : inputs.emptyDirectories()) {
+      err.println("traceguard analyze: " + d + ": directory holds no dump files");
+    }
+    if (verbosity.verbose()) {
+      for (String f : inputs.passedOver()) {
+        err.println("traceguard analyze: passed over " + f + " (not a dump)");
       }
-      Path p = Path.of(d);
-      if (Files.isDirectory(p)) {
-        List<Path> files;
-        try (Stream<Path> list = Files.list(p)) {
-          files = list.filter(Files::isRegularFile).sorted().toList();
-        }
-        if (files.isEmpty()) {
-          err.println("traceguard analyze: " + d + ": directory holds no files");
-        }
-        for (Path f : files) {
-          read(f, telemetry, progress);
-        }
+    }
+    for (String d : inputs.inputs()) {
+      if (d.equals(Inputs.STDIN)) {
+        DumpReader.read(Inputs.STDIN, System.in, telemetry, null, strict);
       } else {
-        read(p, telemetry, progress);
+        read(Path.of(d), telemetry, progress);
       }
     }
     progress.done();
@@ -193,7 +193,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       size = 0;
     }
     progress.start(p.toString(), size);
-    InputSummary s = DumpReader.read(p, telemetry, progress::bytes);
+    InputSummary s = DumpReader.read(p, telemetry, progress::bytes, strict);
     progress.finished(s);
   }
 

@@ -56,6 +56,14 @@ public final class DumpReader {
 
   /** As {@link #read(Path, Telemetry)}, reporting compressed bytes read to {@code progress}. */
   public static InputSummary read(Path path, Telemetry telemetry, Progress progress) {
+    return read(path, telemetry, progress, false);
+  }
+
+  /**
+   * As {@link #read(Path, Telemetry, Progress)}; with {@code strict}, Prometheus text is validated
+   * as OpenMetrics 1.0 exactly and every deviation is an error.
+   */
+  public static InputSummary read(Path path, Telemetry telemetry, Progress progress, boolean strict) {
     String name = path.toString();
     if (Files.isDirectory(path)) {
       InputSummary s = telemetry.addInput(name);
@@ -74,7 +82,7 @@ public final class DumpReader {
       return unreadable(telemetry, name, "cannot open: " + e.getMessage());
     }
     try (InputStream in = raw) {
-      return read(name, in, telemetry, progress);
+      return read(name, in, telemetry, progress, strict);
     } catch (IOException e) {
       InputSummary s = telemetry.inputs().get(telemetry.inputs().size() - 1);
       return s;
@@ -100,6 +108,12 @@ public final class DumpReader {
    * closes the stream.
    */
   public static InputSummary read(String name, InputStream in, Telemetry telemetry, Progress progress) {
+    return read(name, in, telemetry, progress, false);
+  }
+
+  /** As {@link #read(String, InputStream, Telemetry, Progress)}, strict as in {@link #read(Path, Telemetry, Progress, boolean)}. */
+  public static InputSummary read(
+      String name, InputStream in, Telemetry telemetry, Progress progress, boolean strict) {
     InputSummary summary = telemetry.addInput(name);
     int index = telemetry.inputs().size() - 1;
     ReadContext ctx = new ReadContext(telemetry, index);
@@ -118,12 +132,17 @@ public final class DumpReader {
       }
       decoded = new CountingInputStream(content);
       DumpFormat format = sniff(head, ctx);
+      if (strict && format == DumpFormat.OTLP_JSON && new String(head, StandardCharsets.ISO_8859_1).isBlank()) {
+        // Nothing to tell the format by: strict reading holds it to OpenMetrics, which needs # EOF.
+        format = DumpFormat.PROMETHEUS_TEXT;
+      }
       if (format == null) {
         summary.format("unknown");
         return summary;
       }
       summary.format(format.id() + (gzip ? "+gzip" : ""));
-      Supplier<FormatReader> reader = READERS.get(format);
+      Supplier<FormatReader> reader =
+          strict && format == DumpFormat.PROMETHEUS_TEXT ? PrometheusTextReader::strict : READERS.get(format);
       if (reader == null) {
         ctx.error(0, 0, 0, "the " + format.id() + " format is recognised but this build cannot read it");
         return summary;
@@ -142,6 +161,102 @@ public final class DumpReader {
     }
     return summary;
   }
+
+  /**
+   * The format of a file when it looks like a dump, else null; for choosing the files of a
+   * directory. Stricter than reading: OTLP/JSON must hold a non-empty array of resource or scope
+   * spans, metrics or logs in its first 64 KiB, and text must hold a Prometheus sample or a TYPE/HELP line there, so a README, a
+   * script or an unrelated JSON file beside the dumps is passed over.
+   */
+  public static DumpFormat probe(Path path) {
+    try (InputStream raw = Files.newInputStream(path)) {
+      BufferedInputStream buffered = new BufferedInputStream(raw, PEEK);
+      byte[] head = peek(buffered);
+      if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+        try {
+          head = peek(new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), PEEK));
+        } catch (IOException e) {
+          return null;
+        }
+      }
+      if (head.length == 0) {
+        return null;
+      }
+      Telemetry scratch = new Telemetry();
+      scratch.addInput(path.toString());
+      DumpFormat f = sniff(head, new ReadContext(scratch, 0));
+      if (f == null) {
+        return null;
+      }
+      String text = new String(head, StandardCharsets.ISO_8859_1);
+      switch (f) {
+        case OTLP_JSON:
+          return OTLP_CONTENT.matcher(text).find() && jsonFromStartOrAfterPrefix(text) ? f : null;
+        case PROMETHEUS_TEXT:
+          return PROMETHEUS_LINE.matcher(text).find() ? f : null;
+        default:
+          return f;
+      }
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * True when the text is JSON from its first non-blank character, or when one of its first lines
+   * holds JSON after a log prefix ({@code INFO: {"resource":...}}); a script that spells out OTLP
+   * keys in its own syntax is not JSON.
+   */
+  private static boolean jsonFromStartOrAfterPrefix(String text) {
+    String t = text.stripLeading();
+    if (t.startsWith("\uFEFF")) {
+      t = t.substring(1).stripLeading();
+    }
+    if (t.startsWith("{") || t.startsWith("[")) {
+      return parsesSoFar(t);
+    }
+    int lines = 0;
+    for (String line : t.split("\n", 64)) {
+      if (lines++ == 63) {
+        break;
+      }
+      int at = line.indexOf("{\"");
+      if (at >= 0 && OTLP_CONTENT.matcher(line).find() && parsesSoFar(line.substring(at))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when {@code json} is valid JSON as far as it goes (it may be cut short). */
+  private static boolean parsesSoFar(String json) {
+    try (com.fasterxml.jackson.core.JsonParser p = PROBE_JSON.createParser(json)) {
+      int depth = 0;
+      com.fasterxml.jackson.core.JsonToken tok;
+      while ((tok = p.nextToken()) != null) {
+        if (tok.isStructStart()) {
+          depth++;
+        } else if (tok.isStructEnd() && --depth == 0) {
+          return true;
+        }
+      }
+      return true;
+    } catch (com.fasterxml.jackson.core.io.JsonEOFException e) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static final com.fasterxml.jackson.core.JsonFactory PROBE_JSON = new com.fasterxml.jackson.core.JsonFactory();
+
+  private static final java.util.regex.Pattern OTLP_CONTENT = java.util.regex.Pattern.compile(
+      "\"(?:resourceSpans|resource_spans|batches|resourceMetrics|resource_metrics|resourceLogs|resource_logs"
+          + "|scopeSpans|scope_spans|instrumentationLibrarySpans)\"\\s*:\\s*\\[\\s*\\{");
+
+  private static final java.util.regex.Pattern PROMETHEUS_LINE = java.util.regex.Pattern.compile(
+      "(?m)^(?:# (?:TYPE|HELP|UNIT) \\S|[a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{[^\n]*\\})?[ \\t]+[-+]?(?:[0-9.]|Inf|NaN|inf|nan)"
+          + "|\\{\"[^\"\\n]+\"[,}])");
 
   private static byte[] peek(InputStream in) throws IOException {
     in.mark(PEEK);
@@ -204,6 +319,13 @@ public final class DumpReader {
       if (j < head.length && head[j] != '"' && head[j] != '}') {
         return DumpFormat.PROMTOOL_DUMP;
       }
+      byte afterQuoted = afterQuotedString(head, j);
+      if (afterQuoted == ',' || afterQuoted == '}') {
+        return DumpFormat.PROMETHEUS_TEXT;
+      }
+      if (afterQuoted == '=') {
+        return DumpFormat.PROMTOOL_DUMP;
+      }
       if (text.contains("\"resultType\"") || text.startsWith("{\"status\"", i)) {
         return DumpFormat.PROMETHEUS_API_JSON;
       }
@@ -228,6 +350,29 @@ public final class DumpReader {
         + "); expected OTLP JSON or protobuf, Prometheus text/OpenMetrics, Prometheus API JSON or"
         + " promtool tsdb dump output, optionally gzip-compressed");
     return null;
+  }
+
+  /**
+   * The first byte after the quoted string at {@code at} and any blanks, or 0. After an opening
+   * brace, JSON puts a colon there; a Prometheus 3 sample with a quoted (UTF-8) metric name, {@code
+   * {"my.metric", le="1"} 3}, a comma or closing brace; a quoted label name, an equals sign.
+   */
+  private static byte afterQuotedString(byte[] head, int at) {
+    if (at >= head.length || head[at] != '"') {
+      return 0;
+    }
+    int k = at + 1;
+    while (k < head.length && head[k] != '"' && head[k] != '\n') {
+      k += head[k] == '\\' ? 2 : 1;
+    }
+    if (k >= head.length || head[k] != '"') {
+      return 0;
+    }
+    k++;
+    while (k < head.length && (head[k] == ' ' || head[k] == '\t')) {
+      k++;
+    }
+    return k < head.length ? head[k] : 0;
   }
 
   /** Reports progress every 1 MiB. */

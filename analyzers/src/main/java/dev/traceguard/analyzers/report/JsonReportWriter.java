@@ -7,6 +7,7 @@ import dev.traceguard.analyzers.model.ReadError;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /** Writes a {@link Report} as the findings JSON document, pretty-printed, keys in stable order. */
@@ -28,39 +29,7 @@ public final class JsonReportWriter {
 
       g.writeArrayFieldStart("inputs");
       for (InputSummary in : report.inputs()) {
-        g.writeStartObject();
-        g.writeStringField("path", in.path());
-        g.writeStringField("format", in.format());
-        g.writeNumberField("spans", in.spans());
-        g.writeNumberField("duplicateSpans", in.duplicateSpans());
-        g.writeNumberField("metricSeries", in.metricSeries());
-        g.writeNumberField("samples", in.samples());
-        g.writeNumberField("logs", in.logs());
-        g.writeNumberField("skipped", in.skipped());
-        g.writeArrayFieldStart("errors");
-        for (ReadError e : in.errors()) {
-          g.writeStartObject();
-          if (e.line() > 0) {
-            g.writeNumberField("line", e.line());
-          }
-          if (e.column() > 0) {
-            g.writeNumberField("column", e.column());
-          }
-          if (e.offset() >= 0) {
-            g.writeNumberField("offset", e.offset());
-          }
-          g.writeStringField("message", e.message());
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-        if (!in.notes().isEmpty()) {
-          g.writeArrayFieldStart("notes");
-          for (String n : in.notes()) {
-            g.writeString(n);
-          }
-          g.writeEndArray();
-        }
-        g.writeEndObject();
+        writeInput(g, in, false);
       }
       g.writeEndArray();
 
@@ -94,6 +63,79 @@ public final class JsonReportWriter {
         writeValue(g, report.stats());
       }
       g.writeEndObject();
+      g.writeEndObject();
+    }
+    out.write('\n');
+    out.flush();
+  }
+
+  private static boolean valid(InputSummary in) {
+    return in.skipped() == 0 && !in.format().equals("unknown") && !in.format().equals("unreadable");
+  }
+
+  private static void writeInput(JsonGenerator g, InputSummary in, boolean withValid) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("path", in.path());
+    g.writeStringField("format", in.format());
+    if (withValid) {
+      g.writeBooleanField("valid", valid(in));
+    }
+    g.writeNumberField("spans", in.spans());
+    g.writeNumberField("duplicateSpans", in.duplicateSpans());
+    g.writeNumberField("metricSeries", in.metricSeries());
+    g.writeNumberField("samples", in.samples());
+    g.writeNumberField("logs", in.logs());
+    g.writeNumberField("skipped", in.skipped());
+    g.writeArrayFieldStart("errors");
+    for (ReadError e : in.errors()) {
+      g.writeStartObject();
+      if (e.line() > 0) {
+        g.writeNumberField("line", e.line());
+      }
+      if (e.column() > 0) {
+        g.writeNumberField("column", e.column());
+      }
+      if (e.offset() >= 0) {
+        g.writeNumberField("offset", e.offset());
+      }
+      g.writeStringField("message", e.message());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    if (!in.notes().isEmpty()) {
+      g.writeArrayFieldStart("notes");
+      for (String n : in.notes()) {
+        g.writeString(n);
+      }
+      g.writeEndArray();
+    }
+    g.writeEndObject();
+  }
+
+  /**
+   * Writes the result of validating inputs: {@code {"tool", "strict", "valid", "inputs"}}, each
+   * input as in a report plus its own {@code valid}; does not close {@code out}. An input is valid
+   * when its format is known and no record was skipped.
+   */
+  public static void writeValidation(List<InputSummary> inputs, boolean strict, Writer out) throws IOException {
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      g.useDefaultPrettyPrinter();
+      g.writeStartObject();
+      g.writeObjectFieldStart("tool");
+      g.writeStringField("name", "traceguard");
+      g.writeEndObject();
+      g.writeBooleanField("strict", strict);
+      boolean all = true;
+      for (InputSummary in : inputs) {
+        all &= valid(in);
+      }
+      g.writeBooleanField("valid", all);
+      g.writeArrayFieldStart("inputs");
+      for (InputSummary in : inputs) {
+        writeInput(g, in, true);
+      }
+      g.writeEndArray();
       g.writeEndObject();
     }
     out.write('\n');

@@ -174,9 +174,14 @@ public final class OtlpJsonReader implements FormatReader {
    */
   private void readTopObject(JsonParser p) throws IOException {
     ResourceSpansState bare = null;
+    long startLine = currentLine(p);
+    boolean known = false;
+    StringBuilder unknown = null;
+    int unknownCount = 0;
     String field;
     while ((field = p.nextFieldName()) != null) {
       JsonToken t = p.nextToken();
+      known |= isTopLevelField(field);
       switch (field) {
         case "resourceSpans":
         case "resource_spans":
@@ -206,11 +211,41 @@ public final class OtlpJsonReader implements FormatReader {
           readResourceSpansField(p, field, t, bare);
           break;
         default:
+          if (unknownCount++ < 5) {
+            unknown = unknown == null ? new StringBuilder() : unknown.append(", ");
+            unknown.append(field.length() > 40 ? field.substring(0, 40) + "..." : field);
+          }
           p.skipChildren();
       }
     }
     if (bare != null) {
       bare.finish();
+    }
+    if (!known && unknown != null) {
+      ctx.error(startLine, 0, -1, "a JSON object without OTLP content (expected resourceSpans, resourceMetrics,"
+          + " resourceLogs, batches or scopeSpans; found " + unknown + (unknownCount > 5 ? ", ..." : "") + ")");
+    }
+  }
+
+  private static boolean isTopLevelField(String field) {
+    switch (field) {
+      case "resourceSpans":
+      case "resource_spans":
+      case "batches":
+      case "resourceMetrics":
+      case "resource_metrics":
+      case "resourceLogs":
+      case "resource_logs":
+      case "resource":
+      case "scopeSpans":
+      case "scope_spans":
+      case "instrumentationLibrarySpans":
+      case "instrumentation_library_spans":
+      case "schemaUrl":
+      case "schema_url":
+        return true;
+      default:
+        return false;
     }
   }
 
