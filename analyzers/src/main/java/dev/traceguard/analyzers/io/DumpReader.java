@@ -7,6 +7,8 @@ import dev.traceguard.analyzers.io.prom.PrometheusTextReader;
 import dev.traceguard.analyzers.io.prom.PromtoolDumpReader;
 import dev.traceguard.analyzers.model.InputSummary;
 import dev.traceguard.analyzers.model.Telemetry;
+import io.airlift.compress.MalformedInputException;
+import io.airlift.compress.zstd.ZstdInputStream;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -121,6 +123,7 @@ public final class DumpReader {
     InputStream source = progress == null ? counted : new ProgressStream(counted, progress);
     CountingInputStream decoded = null;
     boolean gzip = false;
+    boolean zstd = false;
     try {
       BufferedInputStream buffered = new BufferedInputStream(source, PEEK);
       byte[] head = peek(buffered);
@@ -128,6 +131,10 @@ public final class DumpReader {
       if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
         gzip = true;
         content = new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), PEEK);
+        head = peek(content);
+      } else if (isZstd(head, 0)) {
+        zstd = true;
+        content = new BufferedInputStream(new ZstdInputStream(buffered), PEEK);
         head = peek(content);
       }
       decoded = new CountingInputStream(content);
@@ -140,7 +147,7 @@ public final class DumpReader {
         summary.format("unknown");
         return summary;
       }
-      summary.format(format.id() + (gzip ? "+gzip" : ""));
+      summary.format(format.id() + (gzip ? "+gzip" : zstd ? "+zstd" : ""));
       Supplier<FormatReader> reader =
           strict && format == DumpFormat.PROMETHEUS_TEXT ? PrometheusTextReader::strict : READERS.get(format);
       if (reader == null) {
@@ -150,14 +157,21 @@ public final class DumpReader {
       reader.get().read(decoded, ctx);
     } catch (EOFException | ZipException e) {
       long at = decoded == null ? counted.count() : decoded.count();
-      ctx.error(0, 0, at, (gzip ? "truncated or corrupt gzip stream" : "input ends early")
-          + " (" + e.getMessage() + ") after " + at + " bytes; everything before it was read");
+      ctx.error(0, 0, at, (gzip ? "truncated or corrupt gzip stream" : zstd ? "truncated or corrupt zstd stream"
+          : "input ends early") + " (" + e.getMessage() + ") after " + at + " bytes; everything before it was read");
+    } catch (MalformedInputException e) {
+      // The zstd decoder reports corrupt frames with an unchecked exception.
+      long at = decoded == null ? counted.count() : decoded.count();
+      ctx.error(0, 0, at, "truncated or corrupt zstd stream (" + e.getMessage() + ") after " + at
+          + " decompressed bytes; everything before it was read");
     } catch (IOException e) {
       long at = decoded == null ? counted.count() : decoded.count();
-      ctx.error(0, 0, at, "read failed after " + at + " bytes: " + e.getMessage());
+      ctx.error(0, 0, at, (zstd ? "truncated or corrupt zstd stream: " : "")
+          + "read failed after " + at + " bytes: " + e.getMessage());
     }
-    if (gzip && !summary.format().endsWith("+gzip") && !summary.format().equals("unknown")) {
-      summary.format(summary.format() + "+gzip");
+    String suffix = gzip ? "+gzip" : zstd ? "+zstd" : "";
+    if (!suffix.isEmpty() && !summary.format().endsWith(suffix) && !summary.format().equals("unknown")) {
+      summary.format(summary.format() + suffix);
     }
     return summary;
   }
@@ -176,6 +190,12 @@ public final class DumpReader {
         try {
           head = peek(new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), PEEK));
         } catch (IOException e) {
+          return null;
+        }
+      } else if (isZstd(head, 0)) {
+        try {
+          head = peek(new BufferedInputStream(new ZstdInputStream(buffered), PEEK));
+        } catch (IOException | MalformedInputException e) {
           return null;
         }
       }
@@ -279,9 +299,8 @@ public final class DumpReader {
       ctx.note("input is empty");
       return DumpFormat.OTLP_JSON;
     }
-    if (head.length >= 4 && (head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5
-        && (head[2] & 0xff) == 0x2f && (head[3] & 0xff) == 0xfd) {
-      ctx.error(0, 0, 0, "zstd-compressed input is not supported; decompress it first (zstd -d FILE)");
+    if (isZstd(head, 0)) {
+      ctx.error(0, 0, 0, "zstd stream inside a zstd stream; decompress it first (zstd -d FILE)");
       return null;
     }
     if (head.length >= 8) {
@@ -290,11 +309,9 @@ public final class DumpReader {
         if ((head[4] & 0xff) == 0x0a) {
           return DumpFormat.OTLP_PROTO;
         }
-        if ((head[4] & 0xff) == 0x28 && (head[5] & 0xff) == 0xb5 && (head[6] & 0xff) == 0x2f
-            && (head[7] & 0xff) == 0xfd) {
-          ctx.error(0, 0, 0, "zstd-compressed OTLP frames (file exporter with compression: zstd) are not"
-              + " supported; re-export without compression");
-          return null;
+        if (isZstd(head, 4)) {
+          // The file exporter with 'compression: zstd': each frame is its own zstd frame.
+          return DumpFormat.OTLP_PROTO;
         }
       }
     }
@@ -373,6 +390,12 @@ public final class DumpReader {
       k++;
     }
     return k < head.length ? head[k] : 0;
+  }
+
+  /** True when a zstd frame's magic number starts at {@code at}. */
+  static boolean isZstd(byte[] b, int at) {
+    return b.length >= at + 4 && (b[at] & 0xff) == 0x28 && (b[at + 1] & 0xff) == 0xb5
+        && (b[at + 2] & 0xff) == 0x2f && (b[at + 3] & 0xff) == 0xfd;
   }
 
   /** Reports progress every 1 MiB. */

@@ -55,6 +55,45 @@ class BadInputTest {
     });
   }
 
+  private static byte[] zstd(byte[] plain) throws IOException {
+    ByteArrayOutputStream bo = new ByteArrayOutputStream();
+    try (io.airlift.compress.zstd.ZstdOutputStream z = new io.airlift.compress.zstd.ZstdOutputStream(bo)) {
+      z.write(plain);
+    }
+    return bo.toByteArray();
+  }
+
+  @Test
+  void zstdStreamIsReadLikeThePlainOne() throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 2000; i++) {
+      sb.append(good(i));
+    }
+    byte[] whole = zstd(sb.toString().getBytes(StandardCharsets.UTF_8));
+    Telemetry t = new Telemetry();
+    InputSummary s = read(t, new ByteArrayInputStream(whole));
+    assertThat(s.format()).isEqualTo("otlp-json+zstd");
+    assertThat(s.errors()).isEmpty();
+    assertThat(t.spans().size()).isEqualTo(2000);
+  }
+
+  @Test
+  void truncatedZstdKeepsWhatCameBefore() throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 20000; i++) {
+      sb.append(good(i));
+    }
+    byte[] whole = zstd(sb.toString().getBytes(StandardCharsets.UTF_8));
+    Telemetry t = new Telemetry();
+    InputSummary s = read(t, new ByteArrayInputStream(Arrays.copyOf(whole, whole.length / 2)));
+    assertThat(s.format()).isEqualTo("otlp-json+zstd");
+    assertThat(t.spans().size()).isBetween(100, 19999);
+    assertThat(s.errors()).last().satisfies(e -> {
+      assertThat(e.message()).contains("zstd");
+      assertThat(e.offset()).isPositive();
+    });
+  }
+
   @Test
   void binaryGarbageIsNamedAsUnknownFormat() {
     byte[] junk = new byte[4096];

@@ -9,9 +9,12 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import dev.traceguard.analyzers.io.FormatReader;
 import dev.traceguard.analyzers.io.ReadContext;
+import io.airlift.compress.MalformedInputException;
+import io.airlift.compress.zstd.ZstdInputStream;
 import io.opentelemetry.proto.logs.v1.LogsData;
 import io.opentelemetry.proto.metrics.v1.MetricsData;
 import io.opentelemetry.proto.trace.v1.TracesData;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -28,6 +31,10 @@ import java.util.Locale;
  * offset of its length prefix. A message that cannot be decoded is skipped; a length over the limit
  * or past the end of the input ends reading, keeping every message before it, since the framing
  * cannot be trusted after that.
+ *
+ * <p>With the exporter's {@code compression: zstd} every message is an independent zstd frame;
+ * each is decompressed on its own (up to the same size limit) and may hold protobuf or, for
+ * {@code format: json} with compression, OTLP/JSON.
  */
 public final class OtlpProtoReader implements FormatReader {
   /** Default largest message accepted: the collector's own gRPC limits are far below this. */
@@ -126,7 +133,7 @@ public final class OtlpProtoReader implements FormatReader {
         have += n;
       }
       mapper.position(index, offset);
-      Kind kind = decode(buf, have, index, offset, previous, mapper, ctx);
+      Kind kind = decode(buf, have, index, offset, previous, mapper, ctx, maxMessageBytes);
       if (kind != null) {
         badInARow = 0;
         previous = kind == Kind.EMPTY ? previous : kind;
@@ -161,7 +168,8 @@ public final class OtlpProtoReader implements FormatReader {
       long offset,
       Kind previous,
       OtlpProtoMapper mapper,
-      ReadContext ctx) {
+      ReadContext ctx,
+      int maxMessageBytes) {
     if (len == 0) {
       return Kind.EMPTY;
     }
@@ -170,13 +178,24 @@ public final class OtlpProtoReader implements FormatReader {
         && (buf[1] & 0xff) == 0xb5
         && (buf[2] & 0xff) == 0x2f
         && (buf[3] & 0xff) == 0xfd) {
-      error(
-          ctx,
-          offset,
-          "message %d is zstd-compressed (file exporter 'compression: zstd'), which this reader"
-              + " cannot decompress; skipped",
-          index);
-      return Kind.EMPTY;
+      // The file exporter's 'compression: zstd' compresses every message on its own.
+      byte[] plain;
+      try {
+        plain = unzstd(buf, len, maxMessageBytes);
+      } catch (IOException | MalformedInputException e) {
+        error(ctx, offset, "message %d is a corrupt zstd frame: %s; skipped", index, e.getMessage());
+        return null;
+      }
+      if (plain == null) {
+        error(ctx, offset, "message %d decompresses to more than %d bytes; skipped", index, maxMessageBytes);
+        return null;
+      }
+      if (plain.length >= 4 && (plain[0] & 0xff) == 0x28 && (plain[1] & 0xff) == 0xb5) {
+        error(ctx, offset, "message %d is zstd inside zstd; skipped", index);
+        return null;
+      }
+      ctx.summary().format("otlp-proto+zstd");
+      return decode(plain, plain.length, index, offset, previous, mapper, ctx, maxMessageBytes);
     }
     if (buf[0] == '{') {
       return decodeJson(buf, len, index, offset, mapper, ctx) ? Kind.EMPTY : null;
@@ -207,6 +226,27 @@ public final class OtlpProtoReader implements FormatReader {
           len,
           e.getMessage());
       return null;
+    }
+  }
+
+  /** Decompresses one zstd frame; null when it holds more than {@code max} bytes. */
+  private static byte[] unzstd(byte[] buf, int len, int max) throws IOException {
+    try (InputStream z = new ZstdInputStream(new ByteArrayInputStream(buf, 0, len))) {
+      byte[] out = new byte[Math.min(max, Math.max(1024, len * 4))];
+      int n = 0;
+      while (true) {
+        if (n == out.length) {
+          if (out.length == max) {
+            return z.read() < 0 ? out : null;
+          }
+          out = Arrays.copyOf(out, (int) Math.min(max, out.length * 2L));
+        }
+        int r = z.read(out, n, out.length - n);
+        if (r < 0) {
+          return Arrays.copyOf(out, n);
+        }
+        n += r;
+      }
     }
   }
 

@@ -660,13 +660,41 @@ class OtlpProtoReaderTest {
     assertThat(t.logs()).isEmpty();
   }
 
+  private static byte[] zstd(byte[] plain) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (io.airlift.compress.zstd.ZstdOutputStream z = new io.airlift.compress.zstd.ZstdOutputStream(out)) {
+      z.write(plain);
+    }
+    return out.toByteArray();
+  }
+
   @Test
-  void zstdFramesAreReportedNotMisread() throws IOException {
-    byte[] zstd = frame(new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0, 0, 0});
-    Telemetry t = read(concat(zstd, frame(logs())));
+  void zstdFramesAreDecompressedOneByOne() throws IOException {
+    byte[] json =
+        ("{\"resourceLogs\":[{\"scopeLogs\":[{\"logRecords\":[{\"body\":{\"stringValue\":\"hi\"}}]}]}]}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    // As the file exporter writes with 'compression: zstd': each message its own zstd frame,
+    // protobuf for format proto, JSON for format json.
+    Telemetry t = read(concat(frame(zstd(traces(serverSpan()).toByteArray())), frame(zstd(json)),
+        frame(zstd(logs().toByteArray()))));
+    InputSummary s = t.inputs().get(0);
+    assertThat(s.errors()).isEmpty();
+    assertThat(s.format()).isEqualTo("otlp-proto+zstd");
+    assertThat(t.spans().size()).isEqualTo(1);
+    assertThat(t.logs()).hasSize(3);
+  }
+
+  @Test
+  void corruptZstdFrameIsSkippedAndReadingGoesOn() throws IOException {
+    byte[] good = zstd(logs().toByteArray());
+    byte[] bad = java.util.Arrays.copyOf(good, good.length);
+    for (int i = 6; i < bad.length; i++) {
+      bad[i] = (byte) 0xA5;
+    }
+    Telemetry t = read(concat(frame(bad), frame(good)));
     assertThat(t.inputs().get(0).errors())
         .singleElement()
-        .satisfies(e -> assertThat(e.message()).contains("zstd"));
+        .satisfies(e -> assertThat(e.message()).contains("message 1").contains("zstd"));
     assertThat(t.logs()).hasSize(2);
   }
 
