@@ -648,14 +648,53 @@ public final class ContextAnalyzer implements Analyzer {
       Map<String, Integer> totals = new HashMap<>();
       Map<String, Map<String, Integer>> deprecated = new TreeMap<>();
       Map<String, Integer> example = new HashMap<>();
+      // Bits 0..4: the deprecated names in DEPRECATED_GENAI order; then the current ones.
+      List<String> deprecatedKeys = new ArrayList<>(DEPRECATED_GENAI.keySet());
+      int nd = deprecatedKeys.size();
+      int[] keys = new int[nd + 3];
+      for (int k = 0; k < nd; k++) {
+        keys[k] = s.keyId(deprecatedKeys.get(k));
+      }
+      int opBit = nd;
+      int modelBit = nd + 1;
+      int providerBit = nd + 2;
+      keys[opBit] = s.keyId("gen_ai.operation.name");
+      keys[modelBit] = s.keyId("gen_ai.request.model");
+      keys[providerBit] = s.keyId("gen_ai.provider.name");
+      long systemBit = 1L << deprecatedKeys.indexOf("gen_ai.system");
+      boolean anyKey = false;
+      for (int k : keys) {
+        anyKey |= k >= 0;
+      }
+      // The operation a span name implies, per name id: computed once per distinct name.
+      Map<Integer, String> fromName = new HashMap<>();
       for (int i = 0; i < s.size(); i++) {
-        Object op = s.attribute(i, "gen_ai.operation.name");
+        long mask = anyKey ? s.attributeMask(i, keys) : 0L;
+        String operation;
+        boolean noOp = (mask & (1L << opBit)) == 0;
+        if (!noOp) {
+          Object op = s.attribute(i, "gen_ai.operation.name");
+          operation = op == null ? null : op.toString();
+          noOp = op == null;
+        } else {
+          int nameId = s.nameId(i);
+          operation = fromName.get(nameId);
+          if (operation == null) {
+            operation = operationFromNameOrEmpty(s.name(i));
+            fromName.put(nameId, operation);
+          }
+          if (operation.isEmpty()) {
+            operation = null;
+          }
+        }
+        if (operation == null && (mask & ((1L << nd) - 1)) == 0) {
+          continue;
+        }
         String name = s.name(i);
-        String operation = op != null ? op.toString() : operationFromName(name);
         String group = service(i) + "\u0000" + name;
-        for (Map.Entry<String, String> d : DEPRECATED_GENAI.entrySet()) {
-          if (s.attribute(i, d.getKey()) != null) {
-            deprecated.computeIfAbsent(group, x -> new TreeMap<>()).merge(d.getKey(), 1, Integer::sum);
+        for (int k = 0; k < nd; k++) {
+          if ((mask & (1L << k)) != 0) {
+            deprecated.computeIfAbsent(group, x -> new TreeMap<>()).merge(deprecatedKeys.get(k), 1, Integer::sum);
             example.putIfAbsent("d" + group, i);
           }
         }
@@ -663,9 +702,8 @@ public final class ContextAnalyzer implements Analyzer {
           continue;
         }
         totals.merge(group, 1, Integer::sum);
-        boolean noOp = op == null;
-        boolean noModel = isInference(operation) && s.attribute(i, "gen_ai.request.model") == null;
-        boolean noProvider = s.attribute(i, "gen_ai.provider.name") == null && s.attribute(i, "gen_ai.system") == null;
+        boolean noModel = isInference(operation) && (mask & (1L << modelBit)) == 0;
+        boolean noProvider = (mask & (1L << providerBit)) == 0 && (mask & systemBit) == 0;
         if (noOp || noModel || noProvider) {
           int[] c = missing.computeIfAbsent(group, x -> new int[4]);
           c[0]++;
@@ -727,6 +765,11 @@ public final class ContextAnalyzer implements Analyzer {
     private static boolean isInference(String op) {
       return op.equals("chat") || op.equals("text_completion") || op.equals("generate_content")
           || op.equals("embeddings");
+    }
+
+    private static String operationFromNameOrEmpty(String name) {
+      String op = operationFromName(name);
+      return op == null ? "" : op;
     }
 
     private static String operationFromName(String name) {

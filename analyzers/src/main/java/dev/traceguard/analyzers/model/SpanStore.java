@@ -374,6 +374,35 @@ public final class SpanStore {
     return null;
   }
 
+  /**
+   * The id of an attribute key, for {@link #attributeMask}; -1 when no stored span has it (and
+   * none will until more spans are added).
+   */
+  public int keyId(String key) {
+    return names.find(key);
+  }
+
+  /**
+   * Which of the keys in {@code keyIds} (ids from {@link #keyId}; -1 entries never match) span
+   * {@code i} has, as bit {@code k} for {@code keyIds[k]}; one pass over its attributes, no
+   * values decoded. At most 64 keys.
+   */
+  public long attributeMask(int i, int[] keyIds) {
+    Cursor c = cursor(i);
+    int n = c.varint();
+    long mask = 0;
+    for (int a = 0; a < n; a++) {
+      int kid = c.varint();
+      for (int k = 0; k < keyIds.length; k++) {
+        if (keyIds[k] == kid) {
+          mask |= 1L << k;
+        }
+      }
+      c.skipValue();
+    }
+    return mask;
+  }
+
   /** Status message, or null. */
   public String statusMessage(int i) {
     Cursor c = cursor(i);
