@@ -141,7 +141,6 @@ final class CounterResets {
           .subject("metric", s.name())
           .subject("labels", s.labels().asMap())
           .evidence("resets", g.resets.size())
-          .evidence("firstReset", listed.get(0))
           .evidence("listed", listed)
           .evidence("restartSignalsChecked", signals);
       if (g.seriesWithResets > 1) {

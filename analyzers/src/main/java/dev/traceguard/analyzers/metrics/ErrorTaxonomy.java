@@ -128,7 +128,8 @@ final class ErrorTaxonomy {
         merged++;
         if (se.cls == ErrorClass.OTHER && c != ErrorClass.OTHER) {
           se.cls = c;
-          se.example = example(a.getString("exception.type"), firstLine(r.body()));
+          se.example = example(a.getString("exception.type"),
+              a.getString("exception.message") != null ? a.getString("exception.message") : firstLine(r.body()));
         }
         continue;
       }

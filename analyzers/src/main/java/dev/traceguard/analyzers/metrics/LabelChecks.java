@@ -228,11 +228,11 @@ final class LabelChecks {
     String norm = label.toLowerCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     String why;
     if (distinct > limit) {
-      why = "more than " + limit + " distinct values";
+      why = "has more than " + limit + " distinct values (the limit)";
     } else if (distinct >= options.suspiciousMinValues() && suspicious >= options.suspiciousShare() * distinct) {
-      why = suspicious + " of its " + distinct + " values look like " + shapes(st);
+      why = "has " + distinct + " values, " + suspicious + " of which look like " + shapes(st);
     } else if (distinct >= 2 && PER_REQUEST.contains(norm)) {
-      why = "its name says every request or user gets a value of its own (" + distinct + " so far)";
+      why = "has " + distinct + " values and its name says every request or user gets one of its own";
     } else {
       return null;
     }
@@ -245,8 +245,8 @@ final class LabelChecks {
       }
     }
     return Finding.builder(MetricsAnalyzer.NAME, CARDINALITY, Severity.WARNING)
-        .message("label " + label + " of metric " + name + " has " + (capped ? "more than " + limit : distinct)
-            + " values: " + why + "; each value is a series of its own (" + m.series + " series)")
+        .message("label " + label + " of metric " + name + " " + why + "; each value is a series of its own ("
+            + m.series + " series)")
         .subject("service", m.service)
         .subject("metric", name)
         .subject("field", label)

@@ -35,7 +35,7 @@ class CounterResetTest {
         .contains("process_start_time_seconds, up unchanged");
     assertThat(x.evidence()).containsEntry("resets", 1);
     @SuppressWarnings("unchecked")
-    Map<String, Object> first = (Map<String, Object>) x.evidence().get("firstReset");
+    Map<String, Object> first = ((List<Map<String, Object>>) x.evidence().get("listed")).get(0);
     assertThat(first).containsEntry("before", 220.0).containsEntry("after", 35.0)
         .containsEntry("previousTime", "2026-11-20T10:00:30Z");
     assertThat(r.findings()).hasSize(1);

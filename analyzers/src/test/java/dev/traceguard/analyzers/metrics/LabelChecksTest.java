@@ -83,7 +83,7 @@ class LabelChecksTest {
     assertThat(rule(r, "high-cardinality")).singleElement().satisfies(f -> {
       assertThat(f.subject()).containsEntry("metric", "inference_requests").containsEntry("field", "tenant");
       assertThat(f.evidence()).containsEntry("distinctValuesAtLeast", 1001).containsEntry("series", 1500L);
-      assertThat(f.message()).contains("more than 1000 values");
+      assertThat(f.message()).contains("has more than 1000 distinct values");
       assertThat(f.hint()).contains("Drop the tenant label").contains("regex: tenant");
     });
     assertThat(rule(analyze(MetricsOptions.defaults().withCardinalityLimit(2000), sb.toString()),
