@@ -4,6 +4,7 @@ import dev.traceguard.analyzers.AnalysisOptions;
 import dev.traceguard.analyzers.Analyzer;
 import dev.traceguard.analyzers.Analyzers;
 import dev.traceguard.analyzers.io.DumpReader;
+import dev.traceguard.analyzers.metrics.MetricsOptions;
 import dev.traceguard.analyzers.model.InputSummary;
 import dev.traceguard.analyzers.model.Telemetry;
 import dev.traceguard.analyzers.report.JsonReportWriter;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Read telemetry dumps and report what is broken: trace context, and more analyzers to come.",
+      "Read telemetry dumps and report what is broken: trace context, metric semantics (counter resets,"
+          + " overflowing histograms, missing model labels, high cardinality) and a taxonomy of errors.",
       "",
       "Reads any mix of OTLP/JSON (collector file exporter lines, a pretty document, logging-otlp"
           + " lines, Tempo batches), OTLP protobuf (file exporter proto format), Prometheus text"
@@ -49,6 +51,7 @@ import picocli.CommandLine.Spec;
       "  traceguard analyze --format json --fail-on warning traces/*.jsonl.gz > report.json",
       "  kubectl logs deploy/inference | traceguard analyze -",
       "  traceguard analyze --analyzers context --clock-skew-tolerance 5ms dump/",
+      "  traceguard analyze --analyzers metrics --fail-on warning metrics.om.txt",
       "",
       "Rules and how to fix what they find: docs/rules.md"
     },
@@ -87,7 +90,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = "--analyzers",
       split = ",",
       paramLabel = "NAME",
-      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context.")
+      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context, metrics.")
   List<String> analyzers = new ArrayList<>(List.of("all"));
 
   @Option(
@@ -114,6 +117,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
       description = "Validate Prometheus text as OpenMetrics 1.0 exactly: every deviation is a read error"
           + " (see also 'traceguard validate').")
   boolean strict;
+
+  @Option(
+      names = "--cardinality-limit",
+      paramLabel = "N",
+      description = "high-cardinality fires when one label of one metric has more than N distinct values (default: 1000).")
+  Integer cardinalityLimit;
+
+  @Option(
+      names = "--histogram-overflow",
+      paramLabel = "PERCENT",
+      description = "histogram-overflow fires when more than this share of a histogram's observations is above its largest finite bucket, e.g. 5% or 0.05 (default: 5%).")
+  String histogramOverflow;
 
   /** Used by picocli. */
   public AnalyzeCommand() {}
@@ -143,6 +158,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
     AnalysisOptions options = AnalysisOptions.defaults().withMaxFindingsPerRule(maxFindingsPerRule);
     if (clockSkewTolerance != null) {
       options = options.withClockSkewTolerance(clockSkewTolerance);
+    }
+    try {
+      options = options.with(MetricsOptions.class, metricsOptions());
+    } catch (IllegalArgumentException e) {
+      err.println("traceguard analyze: " + e.getMessage());
+      return ExitCode.USAGE.code();
     }
 
     Telemetry telemetry = new Telemetry();
@@ -183,6 +204,31 @@ public final class AnalyzeCommand implements Callable<Integer> {
       }
     }
     return exitCode(report, telemetry, threshold).code();
+  }
+
+  private MetricsOptions metricsOptions() {
+    MetricsOptions m = MetricsOptions.defaults();
+    if (cardinalityLimit != null) {
+      if (cardinalityLimit < 1) {
+        throw new IllegalArgumentException("--cardinality-limit must be at least 1");
+      }
+      m = m.withCardinalityLimit(cardinalityLimit);
+    }
+    if (histogramOverflow != null) {
+      String v = histogramOverflow.trim();
+      double share;
+      try {
+        share = v.endsWith("%") ? Double.parseDouble(v.substring(0, v.length() - 1)) / 100 : Double.parseDouble(v);
+      } catch (NumberFormatException e) {
+        share = Double.NaN;
+      }
+      if (!(share >= 0 && share < 1)) {
+        throw new IllegalArgumentException("--histogram-overflow: '" + histogramOverflow
+            + "' is not a share from 0% to below 100% (e.g. 5% or 0.05)");
+      }
+      m = m.withOverflowShare(share);
+    }
+    return m;
   }
 
   private void read(Path p, Telemetry telemetry, Progress progress) {

@@ -92,6 +92,12 @@ public final class ReadContext {
     summary.countSamples(1);
   }
 
+  /** Appends a point with its start time (OTLP {@code startTimeUnixNano}, 0 if none) and counts it. */
+  public void sample(MetricSeries s, long timeUnixNano, long startTimeUnixNano, double value) {
+    telemetry.metrics().add(s, timeUnixNano, startTimeUnixNano, value);
+    summary.countSamples(1);
+  }
+
   /** Stores a log record and counts it. */
   public void log(LogRecord r) {
     telemetry.addLog(r);

@@ -19,6 +19,8 @@ public final class MetricSeries {
   private final long line;
   private long[] times = new long[2];
   private double[] values = new double[2];
+  /** Start times (OTLP {@code startTimeUnixNano}); null until a point carries one. */
+  private long[] starts;
   private int size;
 
   MetricSeries(String name, Labels labels, MetricFamily family, Resource resource, int input, long line) {
@@ -79,14 +81,38 @@ public final class MetricSeries {
     return values[i];
   }
 
+  /**
+   * Start time of point {@code i} in ns since the epoch: when the cumulative value it belongs to
+   * began counting (OTLP {@code startTimeUnixNano}), or 0 when not known. A new start time on a
+   * counter means it was reset on purpose (a restart, or delta temporality).
+   */
+  public long startTime(int i) {
+    return starts == null ? 0 : starts[i];
+  }
+
   /** Appends a point. */
   public void add(long timeUnixNano, double value) {
+    add(timeUnixNano, 0, value);
+  }
+
+  /** Appends a point with its start time ({@code 0} when not known). */
+  public void add(long timeUnixNano, long startTimeUnixNano, double value) {
     if (size == times.length) {
       times = Arrays.copyOf(times, size * 2);
       values = Arrays.copyOf(values, size * 2);
+      if (starts != null) {
+        starts = Arrays.copyOf(starts, size * 2);
+      }
+    }
+    if (startTimeUnixNano != 0 && starts == null) {
+      // Allocated only for inputs that carry start times, so Prometheus series pay nothing.
+      starts = new long[times.length];
     }
     times[size] = timeUnixNano;
     values[size] = value;
+    if (starts != null) {
+      starts[size] = startTimeUnixNano;
+    }
     size++;
   }
 
@@ -101,12 +127,17 @@ public final class MetricSeries {
         Arrays.sort(order, (a, b) -> Long.compare(times[a], times[b]));
         long[] t = new long[times.length];
         double[] v = new double[values.length];
+        long[] st = starts == null ? null : new long[starts.length];
         for (int k = 0; k < size; k++) {
           t[k] = times[order[k]];
           v[k] = values[order[k]];
+          if (st != null) {
+            st[k] = starts[order[k]];
+          }
         }
         times = t;
         values = v;
+        starts = st;
         return;
       }
     }

@@ -110,6 +110,12 @@ public final class MetricStore {
     samples++;
   }
 
+  /** Appends a point with its start time (OTLP {@code startTimeUnixNano}, 0 if none), counting it. */
+  public void add(MetricSeries s, long timeUnixNano, long startTimeUnixNano, double value) {
+    s.add(timeUnixNano, startTimeUnixNano, value);
+    samples++;
+  }
+
   /** Every series in the order first read. */
   public Collection<MetricSeries> series() {
     return Collections.unmodifiableCollection(series.values());

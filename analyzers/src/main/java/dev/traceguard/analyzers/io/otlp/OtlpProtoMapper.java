@@ -52,6 +52,8 @@ import java.util.TreeMap;
  * name_count}, summaries {@code name{quantile=...}}, {@code name_sum} and {@code name_count}. OTLP
  * metric names are kept as they are, dots included. Resource attributes are never labels; they are
  * the series' resource. A point time of 0 (absent) is stored as {@link MetricSeries#NO_TIMESTAMP}.
+ * The start time of sum, histogram and summary points is kept ({@link MetricSeries#startTime}): a
+ * new one marks a deliberate reset (a restart, or delta temporality).
  * Numeric {@code le} and {@code quantile} values are written in plain decimal without a trailing
  * {@code .0} ({@code 0.25}, {@code 1}, {@code 1000}), and {@code +Inf}; analyzers compare them as
  * numbers.
@@ -70,6 +72,8 @@ public final class OtlpProtoMapper {
   private final Map<String, String> labelScratch = new TreeMap<>();
   private long line;
   private long offset = -1;
+  /** Start time of the data point being mapped; 0 for gauges, whose start time means nothing. */
+  private long pointStart;
 
   /** A mapper that writes into {@code ctx}. */
   public OtlpProtoMapper(ReadContext ctx) {
@@ -182,6 +186,7 @@ public final class OtlpProtoMapper {
       case GAUGE:
         declare(m, MetricType.GAUGE);
         for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
+          pointStart = 0;
           number(name, p, resource);
         }
         break;
@@ -189,6 +194,7 @@ public final class OtlpProtoMapper {
         declare(m, m.getSum().getIsMonotonic() ? MetricType.COUNTER : MetricType.GAUGE);
         temporality(name, m.getSum().getAggregationTemporality());
         for (NumberDataPoint p : m.getSum().getDataPointsList()) {
+          pointStart = p.getStartTimeUnixNano();
           number(name, p, resource);
         }
         break;
@@ -196,6 +202,7 @@ public final class OtlpProtoMapper {
         declare(m, MetricType.HISTOGRAM);
         temporality(name, m.getHistogram().getAggregationTemporality());
         for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
+          pointStart = p.getStartTimeUnixNano();
           histogram(name, p, resource);
         }
         break;
@@ -203,12 +210,14 @@ public final class OtlpProtoMapper {
         declare(m, MetricType.HISTOGRAM);
         temporality(name, m.getExponentialHistogram().getAggregationTemporality());
         for (ExponentialHistogramDataPoint p : m.getExponentialHistogram().getDataPointsList()) {
+          pointStart = p.getStartTimeUnixNano();
           exponentialHistogram(name, p, resource);
         }
         break;
       case SUMMARY:
         declare(m, MetricType.SUMMARY);
         for (SummaryDataPoint p : m.getSummary().getDataPointsList()) {
+          pointStart = p.getStartTimeUnixNano();
           summary(name, p, resource);
         }
         break;
@@ -362,7 +371,7 @@ public final class OtlpProtoMapper {
       String family, String name, Labels labels, Resource resource, long time, double value) {
     MetricSeries s = ctx.series(family, name, labels, resource, line);
     if (s != null) {
-      ctx.sample(s, time == 0 ? MetricSeries.NO_TIMESTAMP : time, value);
+      ctx.sample(s, time == 0 ? MetricSeries.NO_TIMESTAMP : time, pointStart, value);
     }
   }
 
