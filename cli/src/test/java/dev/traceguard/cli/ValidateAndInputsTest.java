@@ -169,7 +169,9 @@ class ValidateAndInputsTest {
     Result r = MainTest.run("analyze", "--format", "json", TESTDATA.toString());
     List<String> args = new ArrayList<>(List.of("analyze", "--format", "json"));
     try (java.util.stream.Stream<Path> dirs = Files.list(TESTDATA)) {
-      dirs.filter(Files::isDirectory).sorted().forEach(d -> args.add(d.toString()));
+      // In the order the walk reads them (file paths sorted), since scrapes without timestamps
+      // are compared in the order read.
+      dirs.filter(Files::isDirectory).map(d -> d + "/").sorted().forEach(d -> args.add(d));
     }
     Result parts = MainTest.run(args.toArray(String[]::new));
     assertThat(r.code()).isEqualTo(parts.code()).isEqualTo(1);
