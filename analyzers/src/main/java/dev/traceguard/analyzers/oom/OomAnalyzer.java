@@ -119,8 +119,9 @@ public final class OomAnalyzer implements Analyzer {
     if (!Double.isFinite(d)) {
       return null;
     }
-    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-      return (long) d;
+    if (d == Math.rint(d) && Math.abs(d) < 1e15 || Math.abs(d) >= 1e4 && Math.abs(d) < 9e18) {
+      // whole numbers and byte counts: whole units are exact enough and read better
+      return Math.round(d);
     }
     return round(d);
   }
@@ -666,7 +667,9 @@ public final class OomAnalyzer implements Analyzer {
       Map<Object, Timeline> batchWindow = ShapeClassifier.within(batch, seg, end);
       ev.hasLoad = !inWindow.isEmpty() || !batchWindow.isEmpty();
       boolean loadBeforeWarmup = false;
-      for (Timeline t : inWindow.values()) {
+      List<Timeline> anyLoad = new ArrayList<>(inWindow.values());
+      anyLoad.addAll(batchWindow.values());
+      for (Timeline t : anyLoad) {
         for (int i = 0; i < t.size(); i++) {
           if (t.v[i] > 0) {
             ev.requestsFlowed = true;
