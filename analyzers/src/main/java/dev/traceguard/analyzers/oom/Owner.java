@@ -20,6 +20,10 @@ final class Owner {
   final Map<String, Object> identity = new LinkedHashMap<>();
   String service;
 
+  /** Scrape jobs that describe a pod from outside; they do not name its service. */
+  private static final Set<String> INFRASTRUCTURE = Set.of("kubelet", "cadvisor", "kube-state-metrics",
+      "kubernetes-cadvisor", "kubernetes-nodes", "dcgm-exporter", "node-exporter", "kubernetes-pods");
+
   Owner(String key) {
     this.key = key;
   }
@@ -31,7 +35,7 @@ final class Owner {
     String svc = SeriesCatalog.service(l, r);
     if (svc != null) {
       services.add(svc);
-      if (service == null) {
+      if (service == null && !INFRASTRUCTURE.contains(svc)) {
         service = svc;
       }
     }
