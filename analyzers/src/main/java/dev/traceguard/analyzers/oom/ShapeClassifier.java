@@ -23,7 +23,7 @@ final class ShapeClassifier {
 
   private final Map<Object, Timeline> load;
   private final Map<Object, Timeline> batch;
-  private final boolean loadRising;
+  private final Map<Object, Boolean> rising = new LinkedHashMap<>();
   private final double alpha;
 
   /**
@@ -37,18 +37,31 @@ final class ShapeClassifier {
     this.load = load;
     this.batch = batch;
     this.alpha = alpha;
-    boolean rising = false;
-    for (Timeline l : load.values()) {
-      rising |= rises(l, alpha);
+    for (Map.Entry<Object, Timeline> l : load.entrySet()) {
+      rising.put(l.getKey(), rises(l.getValue(), alpha));
     }
-    this.loadRising = rising;
   }
 
+  /** Whether any load rises. */
   boolean loadRising() {
-    return loadRising;
+    return rising.containsValue(true);
   }
 
-  /** Whether {@code l} rises: significant upward trend and a material relative rise. */
+  /** Whether a load other than {@code self} rises. */
+  private boolean otherLoadRising(Object self) {
+    for (Map.Entry<Object, Boolean> e : rising.entrySet()) {
+      if (e.getKey() != self && e.getValue()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code l} rises: a significant upward trend whose Theil–Sen rise over the window is at
+   * least 20% of the level and half the spread between the 5th and 95th percentiles (so noise
+   * around a flat level is not a rise).
+   */
   static boolean rises(Timeline l, double alpha) {
     Timeline th = l.thin(120);
     if (th.size() < MIN_POINTS) {
@@ -63,7 +76,10 @@ final class ShapeClassifier {
     double a = line.at(h[0]);
     double b = line.at(h[h.length - 1]);
     double scale = Math.max(Math.abs(a), l.max() * 0.05);
-    return scale > 0 && (b - a) / scale >= LOAD_RISE;
+    double[] sorted = Arrays.copyOf(l.v, l.size());
+    Arrays.sort(sorted);
+    double spread = sorted[(int) (0.95 * (sorted.length - 1))] - sorted[(int) (0.05 * (sorted.length - 1))];
+    return scale > 0 && (b - a) / scale >= LOAD_RISE && b - a >= 0.5 * spread;
   }
 
   /** What the classification found, with the numbers behind it. */
@@ -131,6 +147,7 @@ final class ShapeClassifier {
       r.shape = Shape.BATCH_SPIKE;
       return r;
     }
+    boolean loadRising = otherLoadRising(self);
     if (!jvmPool && growth > 0 && material && (kv ? loadRising || bestLoad >= FOLLOWS : bestLoad >= FOLLOWS)) {
       r.shape = Shape.KV_CACHE_GROWTH;
       return r;
