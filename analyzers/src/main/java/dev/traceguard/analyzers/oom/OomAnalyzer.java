@@ -16,12 +16,12 @@ import dev.traceguard.analyzers.report.Severity;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -44,6 +44,10 @@ public final class OomAnalyzer implements Analyzer {
   /** Points needed after warm-up before a trend is projected. */
   private static final int RISK_MIN_POINTS = 12;
   private static final int MAX_CONTRIBUTORS = 10;
+  /** Signals listed per event; a crash loop merges many. */
+  private static final int MAX_SIGNALS = 20;
+  /** Events analysed at most; a dump with more (a crash loop over weeks, hostile input) has the rest counted. */
+  static final int MAX_EVENTS = 5000;
 
   /** The analyzer. */
   public OomAnalyzer() {}
@@ -135,6 +139,11 @@ public final class OomAnalyzer implements Analyzer {
     private final FindingSink out;
     private final Map<String, Owner> owners = new LinkedHashMap<>();
     private final List<OomEvent> events = new ArrayList<>();
+    /** The latest event per owner, memory, kind and service of error messages, for merging repeats. */
+    private final Map<String, OomEvent> lastMessage = new HashMap<>();
+    /** Events per owner, in time order (filled once all are found). */
+    private final Map<Owner, List<OomEvent>> byOwner = new HashMap<>();
+    private long eventsNotAnalysed;
     private int trackedSeries;
 
     Run(Telemetry telemetry, OomOptions o, FindingSink out) {
@@ -158,6 +167,11 @@ public final class OomAnalyzer implements Analyzer {
       messageEvents();
       events.sort(Comparator.comparingLong(e -> e.time));
       for (OomEvent e : events) {
+        if (e.owner != null) {
+          byOwner.computeIfAbsent(e.owner, k -> new ArrayList<>()).add(e);
+        }
+      }
+      for (OomEvent e : events) {
         attribute(e);
       }
       for (Owner g : owners.values()) {
@@ -166,6 +180,9 @@ public final class OomAnalyzer implements Analyzer {
       if (trackedSeries > 0 || !events.isEmpty()) {
         out.stat("oomMemorySeries", trackedSeries);
         out.stat("oomEvents", events.size());
+      }
+      if (eventsNotAnalysed > 0) {
+        out.stat("oomEventsNotAnalysed", eventsNotAnalysed);
       }
     }
 
@@ -314,21 +331,31 @@ public final class OomAnalyzer implements Analyzer {
     }
 
     private void add(OomEvent e) {
-      for (OomEvent x : events) {
+      for (int k = events.size() - 1; k >= 0 && k >= events.size() - 64; k--) {
+        OomEvent x = events.get(k);
         if (x.owner == e.owner && x.memory == e.memory && eq(x.container, e.container) && x.message == null
-            && Math.abs(x.time - e.time) <= MERGE_WINDOW) {
+            && e.time >= x.time - MERGE_WINDOW && e.time <= x.lastTime + MERGE_WINDOW) {
           for (Map<String, Object> s : e.signals) {
-            if (!x.signals.contains(s)) {
+            if (x.signals.size() < MAX_SIGNALS && !x.signals.contains(s)) {
               x.signals.add(s);
             }
           }
+          x.lastTime = Math.max(x.lastTime, e.time);
           return;
         }
+      }
+      if (events.size() >= MAX_EVENTS) {
+        eventsNotAnalysed++;
+        return;
       }
       events.add(e);
     }
 
+    /** An error message seen, before repeats are merged. */
+    private record Seen(OomMessage m, long t, Resource res, String source, Object[] where) {}
+
     void messageEvents() {
+      List<Seen> seen = new ArrayList<>();
       for (LogRecord r : telemetry.logs()) {
         String type = r.attributes().getString("exception.type");
         String msg = r.attributes().getString("exception.message");
@@ -341,7 +368,8 @@ public final class OomAnalyzer implements Analyzer {
         }
         if (m != null) {
           long t = r.timeUnixNano() != 0 ? r.timeUnixNano() : r.observedTimeUnixNano();
-          message(m, t, r.resource(), "log", "input", telemetry.inputs().get(r.input()).path(), "line", r.line());
+          seen.add(new Seen(m, t, r.resource(), "log",
+              new Object[] {"input", telemetry.inputs().get(r.input()).path(), "line", r.line()}));
         }
       }
       SpanStore s = telemetry.spans();
@@ -356,10 +384,15 @@ public final class OomAnalyzer implements Analyzer {
           OomMessage m = OomMessage.parse(ev.attributes().getString("exception.type"),
               ev.attributes().getString("exception.message"));
           if (m != null) {
-            message(m, ev.timeUnixNano(), s.resource(i), "span-event", "traceId", s.traceIdHex(i),
-                "spanId", s.spanIdHex(i), "spanName", s.name(i));
+            seen.add(new Seen(m, ev.timeUnixNano(), s.resource(i), "span-event",
+                new Object[] {"traceId", s.traceIdHex(i), "spanId", s.spanIdHex(i), "spanName", s.name(i)}));
           }
         }
+      }
+      // Files are merged in any order: repeats are merged in time order.
+      seen.sort(Comparator.comparingLong(Seen::t));
+      for (Seen x : seen) {
+        message(x.m(), x.t(), x.res(), x.source(), x.where());
       }
     }
 
@@ -367,19 +400,22 @@ public final class OomAnalyzer implements Analyzer {
       return body != null && (body.contains("emory") || body.contains("EMORY"));
     }
 
-    private void message(OomMessage m, long t, Resource res, String source, Object... where) {
+    private void message(OomMessage m, long t, Resource res, String source, Object[] where) {
       Owner g = match(res, m.memory());
       String service = res.serviceName();
       if (service.equals("unknown_service") && g != null) {
         service = g.service;
       }
-      for (OomEvent x : events) {
-        if (x.message != null && x.owner == g && x.memory == m.memory() && x.kind.equals(m.kind())
-            && Objects.equals(x.service, service) && t - x.lastTime <= REPEAT_WINDOW && t >= x.time) {
-          x.occurrences++;
-          x.lastTime = t;
-          return;
-        }
+      String key = (g == null ? "" : g.key) + '\u0000' + m.memory() + '\u0000' + m.kind() + '\u0000' + service;
+      OomEvent x = lastMessage.get(key);
+      if (x != null && t - x.lastTime <= REPEAT_WINDOW && t >= x.time) {
+        x.occurrences++;
+        x.lastTime = t;
+        return;
+      }
+      if (events.size() >= MAX_EVENTS) {
+        eventsNotAnalysed++;
+        return;
       }
       String container = res.attributes().getString("k8s.container.name");
       OomEvent e = new OomEvent(g, m.memory(), container, t, m.kind(), m, service);
@@ -389,6 +425,7 @@ public final class OomAnalyzer implements Analyzer {
       System.arraycopy(where, 0, kv, 2, where.length);
       e.signal(source, kv);
       events.add(e);
+      lastMessage.put(key, e);
     }
 
     /** The owner a log record or span belongs to, by its resource; null when none can be told. */
@@ -831,8 +868,8 @@ public final class OomAnalyzer implements Analyzer {
       }
       Ledger l = ledger(g, e.memory, e.container, gpuHint);
       long seg = Long.MIN_VALUE;
-      for (OomEvent x : events) {
-        if (x != e && x.owner == g && g != null && x.time < e.time && (x.memory == Memory.CONTAINER
+      for (OomEvent x : g == null ? List.<OomEvent>of() : byOwner.getOrDefault(g, List.of())) {
+        if (x != e && x.time < e.time && (x.memory == Memory.CONTAINER
             || x.memory == e.memory && eq(x.container, e.container))) {
           seg = Math.max(seg, x.lastTime + 1);
         }
@@ -1018,8 +1055,8 @@ public final class OomAnalyzer implements Analyzer {
       }
       long end = l.total.last();
       long seg = span[0];
-      for (OomEvent e : events) {
-        if (e.owner == g && e.time <= end && (e.memory == Memory.CONTAINER || e.memory == m)) {
+      for (OomEvent e : byOwner.getOrDefault(g, List.of())) {
+        if (e.time <= end && (e.memory == Memory.CONTAINER || e.memory == m)) {
           seg = Math.max(seg, e.lastTime + 1);
         }
       }

@@ -295,4 +295,26 @@ class OomAnalyzerTest {
     assertThat(fs).hasSize(1);
     assertThat(fs.get(0).evidence()).containsEntry("occurrences", 3).containsEntry("memory", "jvm-native");
   }
+
+  @Test
+  void crashLoopAndFloodsOfErrorsStayBounded() {
+    int steps = 5_000;
+    // restarting every sample for a day: kills merge, signals are capped
+    series("kube_pod_container_status_restarts_total", pod("container", "app"), steps, i -> i);
+    series("kube_pod_container_status_last_terminated_reason", pod("container", "app", "reason", "OOMKilled"), steps,
+        i -> 1);
+    series("container_memory_working_set_bytes", pod("container", "app"), steps, i -> (i % 2) * GIB);
+    for (int k = 0; k < OomAnalyzer.MAX_EVENTS + 100; k++) {
+      t.addLog(new LogRecord(ns(k), 0, 17, "ERROR", "java.lang.OutOfMemoryError: Java heap space", Attributes.empty(),
+          "", "", new Resource(Attributes.of("service.name", "svc-" + k)), 0, k));
+    }
+    long start = System.nanoTime();
+    FindingSink sink = new FindingSink(50);
+    new OomAnalyzer().analyze(t, AnalysisOptions.defaults(), sink);
+    assertThat(System.nanoTime() - start).isLessThan(60_000_000_000L);
+    assertThat(sink.stats()).containsEntry("oomEvents", OomAnalyzer.MAX_EVENTS);
+    assertThat((long) sink.stats().get("oomEventsNotAnalysed")).isPositive();
+    assertThat(sink.findings()).hasSize(50);
+    assertThat(sink.suppressed().get("oom-attribution")).isEqualTo(OomAnalyzer.MAX_EVENTS - 50L);
+  }
 }
