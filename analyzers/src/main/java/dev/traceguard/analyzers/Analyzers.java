@@ -3,6 +3,7 @@ package dev.traceguard.analyzers;
 import dev.traceguard.analyzers.context.ContextAnalyzer;
 import dev.traceguard.analyzers.metrics.MetricsAnalyzer;
 import dev.traceguard.analyzers.model.Telemetry;
+import dev.traceguard.analyzers.oom.OomAnalyzer;
 import dev.traceguard.analyzers.report.Report;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ public final class Analyzers {
 
   /** Every analyzer, in the order they run. */
   public static List<Analyzer> all() {
-    return List.of(new ContextAnalyzer(), new MetricsAnalyzer());
+    return List.of(new ContextAnalyzer(), new MetricsAnalyzer(), new OomAnalyzer());
   }
 
   /** Names of every analyzer. */

@@ -7,6 +7,7 @@ import dev.traceguard.analyzers.io.DumpReader;
 import dev.traceguard.analyzers.metrics.MetricsOptions;
 import dev.traceguard.analyzers.model.InputSummary;
 import dev.traceguard.analyzers.model.Telemetry;
+import dev.traceguard.analyzers.oom.OomOptions;
 import dev.traceguard.analyzers.report.JsonReportWriter;
 import dev.traceguard.analyzers.report.Report;
 import dev.traceguard.analyzers.report.Severity;
@@ -52,6 +53,7 @@ import picocli.CommandLine.Spec;
       "  kubectl logs deploy/inference | traceguard analyze -",
       "  traceguard analyze --analyzers context --clock-skew-tolerance 5ms dump/",
       "  traceguard analyze --analyzers metrics --fail-on warning metrics.om.txt",
+      "  traceguard analyze --analyzers oom --oom-horizon 6h metrics.om.txt app-logs.jsonl",
       "",
       "Rules and how to fix what they find: docs/rules.md"
     },
@@ -90,7 +92,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = "--analyzers",
       split = ",",
       paramLabel = "NAME",
-      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context, metrics.")
+      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context, metrics, oom.")
   List<String> analyzers = new ArrayList<>(List.of("all"));
 
   @Option(
@@ -105,6 +107,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
       converter = Durations.class,
       description = "How far a child span may start before or end after its parent before clock-skew fires, e.g. 500us, 5ms (default: 1ms).")
   Duration clockSkewTolerance;
+
+  @Option(
+      names = "--oom-horizon",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description = "How far ahead oom-risk looks: a memory whose trend reaches its limit within this time is reported, e.g. 30m, 6h (default: 1h).")
+  Duration oomHorizon;
 
   @Option(
       names = "--max-findings-per-rule",
@@ -164,6 +173,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       err.println("traceguard analyze: " + e.getMessage());
       return ExitCode.USAGE.code();
+    }
+    if (oomHorizon != null) {
+      if (oomHorizon.isNegative() || oomHorizon.isZero()) {
+        err.println("traceguard analyze: --oom-horizon must be positive");
+        return ExitCode.USAGE.code();
+      }
+      options = options.with(OomOptions.class, OomOptions.defaults().withHorizon(oomHorizon));
     }
 
     Telemetry telemetry = new Telemetry();

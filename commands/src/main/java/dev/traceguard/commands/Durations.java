@@ -45,9 +45,12 @@ public final class Durations implements CommandLine.ITypeConverter<Duration> {
       case "m":
         nanos = n * 60e9;
         break;
+      case "h":
+        nanos = n * 3600e9;
+        break;
       default:
         throw new CommandLine.TypeConversionException(
-            "'" + value + "': unknown unit '" + unit + "'; use ns, us, ms, s or m");
+            "'" + value + "': unknown unit '" + unit + "'; use ns, us, ms, s, m or h");
     }
     return Duration.ofNanos(Math.round(nanos));
   }
