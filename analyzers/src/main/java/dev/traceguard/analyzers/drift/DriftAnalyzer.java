@@ -345,7 +345,8 @@ public final class DriftAnalyzer implements Analyzer {
     private Candidate categoricalTest(String[] names, long[] r, long[] c) {
       long nr = DriftStatistics.sum(r);
       long nc = DriftStatistics.sum(c);
-      DriftStatistics.Test chi = DriftStatistics.chiSquare(r, c);
+      DriftStatistics.Test gof = DriftStatistics.chiSquare(r, c);
+      DriftStatistics.Test chi = DriftStatistics.chiSquareTwoSample(r, c);
       double js = DriftStatistics.jensenShannon(r, c);
       Candidate cand = new Candidate();
       cand.p = chi.pValue();
@@ -353,9 +354,11 @@ public final class DriftAnalyzer implements Analyzer {
       boolean large = nr > o.largeSample();
       Map<String, Object> e = cand.evidence;
       e.put("test", large ? "jensen-shannon" : "chi-square");
-      e.put("statistic", large ? js : chi.statistic());
+      e.put("statistic", large ? js : gof.statistic());
       e.put("threshold", large ? o.effectFloor() : o.alpha());
-      e.put("chiSquare", chi.statistic());
+      e.put("chiSquare", gof.statistic());
+      e.put("pValueGoodnessOfFit", gof.pValue());
+      e.put("chiSquareAdjusted", chi.statistic());
       e.put("pValue", chi.pValue());
       e.put("distance", js);
       e.put("distanceName", "jensen-shannon");

@@ -107,9 +107,12 @@ class DriftStatisticsTest {
         DriftStatistics.Test chi = DriftStatistics.chiSquare(r, u);
         m.put("chi2_statistic", chi.statistic());
         m.put("chi2_pvalue", chi.pValue());
+        DriftStatistics.Test adj = DriftStatistics.chiSquareTwoSample(r, u);
+        m.put("chi2_adjusted_statistic", adj.statistic());
+        m.put("chi2_adjusted_pvalue", adj.pValue());
         m.put("js_distance", DriftStatistics.jensenShannon(r, u));
         m.put("psi", DriftStatistics.psi(r, u));
-        pValues.add(chi.pValue());
+        pValues.add(adj.pValue());
         break;
       }
       default: {
