@@ -3,6 +3,7 @@ package dev.traceguard.commands;
 import dev.traceguard.analyzers.AnalysisOptions;
 import dev.traceguard.analyzers.Analyzer;
 import dev.traceguard.analyzers.Analyzers;
+import dev.traceguard.analyzers.drift.DriftOptions;
 import dev.traceguard.analyzers.io.DumpReader;
 import dev.traceguard.analyzers.model.InputSummary;
 import dev.traceguard.analyzers.model.Telemetry;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Read telemetry dumps and report what is broken: trace context, and more analyzers to come.",
+      "Read telemetry dumps and report what is broken: trace context, and model drift between versions or"
+          + " against a --baseline.",
       "",
       "Reads any mix of OTLP/JSON (collector file exporter lines, a pretty document, logging-otlp"
           + " lines, Tempo batches), OTLP protobuf (file exporter proto format), Prometheus text"
@@ -50,6 +52,7 @@ import picocli.CommandLine.Spec;
       "  traceguard analyze --format json --fail-on warning traces/*.jsonl.gz > report.json",
       "  kubectl logs deploy/inference | traceguard analyze -",
       "  traceguard analyze --analyzers context --clock-skew-tolerance 5ms dump/",
+      "  traceguard analyze --analyzers drift --baseline last-week.jsonl.gz today.jsonl.gz",
       "",
       "Rules and how to fix what they find: docs/rules.md"
     },
@@ -88,7 +91,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = "--analyzers",
       split = ",",
       paramLabel = "NAME",
-      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context.")
+      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context, drift.")
   List<String> analyzers = new ArrayList<>(List.of("all"));
 
   @Option(
@@ -103,6 +106,42 @@ public final class AnalyzeCommand implements Callable<Integer> {
       converter = Durations.class,
       description = "How far a child span may start before or end after its parent before clock-skew fires, e.g. 500us, 5ms (default: 1ms).")
   Duration clockSkewTolerance;
+
+  @Option(
+      names = "--baseline",
+      paramLabel = "FILE",
+      arity = "1..*",
+      description = "Dumps (files or directories) from before, for the drift analyzer to compare against the"
+          + " DUMPs: the same model before and after. Without it, drift compares the versions of each model"
+          + " within the DUMPs (an A/B rollout).")
+  List<String> baseline = new ArrayList<>();
+
+  @Option(
+      names = "--group-by",
+      split = ",",
+      paramLabel = "KEY",
+      description = "For drift: the span attribute or metric label naming the model, then optionally the one"
+          + " naming its version, e.g. --group-by ranker.model,deploy.color (default: gen_ai.request.model;"
+          + " version from model.version, gen_ai.response.model, service.version, or labels model/version).")
+  List<String> groupBy = new ArrayList<>();
+
+  @Option(
+      names = "--drift-alpha",
+      paramLabel = "P",
+      description = "For drift: significance level after the Bonferroni correction (default: 0.05).")
+  Double driftAlpha;
+
+  @Option(
+      names = "--drift-effect-floor",
+      paramLabel = "D",
+      description = "For drift: smallest normed Wasserstein or Jensen-Shannon distance reported (default: 0.1).")
+  Double driftEffectFloor;
+
+  @Option(
+      names = "--drift-min-samples",
+      paramLabel = "N",
+      description = "For drift: fewer values than this on either side is 'not enough data' (default: 30).")
+  Integer driftMinSamples;
 
   @Option(
       names = "--max-findings-per-rule",
@@ -140,9 +179,53 @@ public final class AnalyzeCommand implements Callable<Integer> {
       options = options.withClockSkewTolerance(clockSkewTolerance);
     }
 
-    Telemetry telemetry = new Telemetry();
     Progress progress = new Progress(err, verbosity.verbose());
-    for (String d : dumps) {
+    if (!baseline.isEmpty() || !groupBy.isEmpty() || driftAlpha != null || driftEffectFloor != null
+        || driftMinSamples != null) {
+      DriftOptions drift = DriftOptions.defaults();
+      try {
+        if (!groupBy.isEmpty()) {
+          drift = drift.withGroupBy(groupBy);
+        }
+        if (driftAlpha != null) {
+          drift = drift.withAlpha(driftAlpha);
+        }
+        if (driftEffectFloor != null) {
+          drift = drift.withEffectFloor(driftEffectFloor);
+        }
+        if (driftMinSamples != null) {
+          drift = drift.withMinSamples(driftMinSamples);
+        }
+      } catch (IllegalArgumentException e) {
+        err.println("traceguard analyze: " + e.getMessage());
+        return ExitCode.USAGE.code();
+      }
+      if (!baseline.isEmpty()) {
+        Telemetry before = new Telemetry();
+        readAll(baseline, before, progress, err);
+        if (!anyRead(before)) {
+          err.println("traceguard analyze: --baseline: nothing readable in " + String.join(", ", baseline));
+          return ExitCode.USAGE.code();
+        }
+        for (InputSummary in : before.inputs()) {
+          if (in.skipped() > 0 || in.format().equals("unreadable")) {
+            err.println("traceguard analyze: --baseline " + in.path() + ": " + in.skipped()
+                + " records skipped" + (in.errors().isEmpty() ? "" : "; first at " + in.errors().get(0).position() + ": " + in.errors().get(0).message()));
+          }
+        }
+        drift = drift.withBaseline(before);
+      }
+      options = options.with(DriftOptions.class, drift);
+    }
+
+    Telemetry telemetry = new Telemetry();
+    readAll(dumps, telemetry, progress, err);
+    progress.done();
+    return finish(selected, telemetry, options, threshold, stdout, err);
+  }
+
+  private void readAll(List<String> paths, Telemetry telemetry, Progress progress, PrintWriter err) throws IOException {
+    for (String d : paths) {
       if (d.equals("-")) {
         DumpReader.read("-", System.in, telemetry, null);
         continue;
@@ -163,8 +246,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
         read(p, telemetry, progress);
       }
     }
-    progress.done();
+  }
 
+  private Integer finish(List<Analyzer> selected, Telemetry telemetry, AnalysisOptions options, Severity threshold,
+      PrintWriter stdout, PrintWriter err) throws IOException {
     Report report = Analyzers.run(selected, telemetry, options, VersionProvider.version());
     if (output != null) {
       try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
@@ -206,15 +291,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
     out.flush();
   }
 
-  static ExitCode exitCode(Report report, Telemetry telemetry, Severity threshold) {
-    boolean anyRead = false;
+  private static boolean anyRead(Telemetry telemetry) {
     for (InputSummary in : telemetry.inputs()) {
       boolean known = !in.format().equals("unknown") && !in.format().equals("unreadable");
       if (in.spans() + in.duplicateSpans() + in.metricSeries() + in.logs() > 0 || (known && in.skipped() == 0)) {
-        anyRead = true;
+        return true;
       }
     }
-    if (!anyRead) {
+    return false;
+  }
+
+  static ExitCode exitCode(Report report, Telemetry telemetry, Severity threshold) {
+    if (!anyRead(telemetry)) {
       return ExitCode.USAGE;
     }
     if (threshold != null && report.anyAtLeast(threshold)) {

@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * attributes ({@code categorical-drift}) and classic histogram metrics ({@code histogram-drift}).
  *
  * <p>A difference is reported only when it is both significant (Kolmogorov–Smirnov or chi-square
- * p-value at most alpha after the Benjamini–Hochberg correction over every test of the run) and
+ * p-value at most alpha after the Bonferroni correction over every test of the run) and
  * material (normed Wasserstein or Jensen–Shannon distance at least the effect floor). Which test
  * is named follows Evidently's defaults: KS or chi-square for at most 1000 reference values,
  * normed Wasserstein or Jensen–Shannon distance above. Every rule is described in docs/rules.md.
@@ -81,6 +81,10 @@ public final class DriftAnalyzer implements Analyzer {
 
     String than() {
       return baseline ? " than in the baseline" : " than " + referenceVersion;
+    }
+
+    String compared() {
+      return baseline ? " compared with the baseline" : " compared with " + referenceVersion;
     }
   }
 
@@ -161,7 +165,7 @@ public final class DriftAnalyzer implements Analyzer {
       if (comparisons > 0 || baseline || notEnoughCount > 0) {
         out.stat("driftComparisons", comparisons);
         out.stat("driftTests", candidates.size());
-        out.stat("driftCorrection", "benjamini-hochberg");
+        out.stat("driftCorrection", "bonferroni");
         if (baseline) {
           out.stat("driftBaselineSpans", o.baseline().spans().size());
         }
@@ -404,12 +408,14 @@ public final class DriftAnalyzer implements Analyzer {
       boolean up = p50[1] >= p50[0];
       String f = field.toLowerCase(Locale.ROOT);
       String what;
+      String named = "";
       if (f.contains("confidence") || f.contains("prob") || f.contains("score")) {
         what = up ? "is more confident" : "is less confident";
+        named = " (" + field + ")";
       } else {
         what = "gives " + (up ? "higher " : "lower ") + field;
       }
-      c.message = pair.who() + " " + what + pair.than() + " in " + c.where + " (" + field + "): median "
+      c.message = pair.who() + " " + what + pair.than() + " in " + c.where + named + ": median "
           + num(p50[1]) + " vs "
           + num(p50[0]) + " (" + stat + ")";
       c.hint = "compare the two versions on the same inputs; a shift in " + field
@@ -447,7 +453,7 @@ public final class DriftAnalyzer implements Analyzer {
       cand.evidence.put("currentP50", cq);
       cand.evidence.put("referenceP95", bucketQuantile(bounds, r, 0.95));
       cand.evidence.put("currentP95", bucketQuantile(bounds, c, 0.95));
-      cand.message = pair.who() + " shifts " + cur.family + " " + (cq >= rq ? "up" : "down") + pair.than()
+      cand.message = pair.who() + " moves " + cur.family + " " + (cq >= rq ? "up" : "down") + pair.compared()
           + ": median ≈" + num(cq) + " vs ≈" + num(rq) + " (" + stat + ")";
       cand.hint = "the histogram's observations moved between buckets; look at the spans of the same model"
           + " and version for the cause, and at the bucket bounds if the shift is at the edge";
@@ -499,7 +505,7 @@ public final class DriftAnalyzer implements Analyzer {
       for (int i = 0; i < p.length; i++) {
         p[i] = candidates.get(i).p;
       }
-      double[] adj = DriftStatistics.benjaminiHochberg(p);
+      double[] adj = DriftStatistics.bonferroni(p);
       for (int i = 0; i < p.length; i++) {
         Candidate c = candidates.get(i);
         if (!(adj[i] <= o.alpha() && c.distance >= o.effectFloor())) {
@@ -511,7 +517,7 @@ public final class DriftAnalyzer implements Analyzer {
           if (x.getKey().equals("pValue")) {
             e.put("pValueAdjusted", adj[i]);
             e.put("alpha", o.alpha());
-            e.put("correction", "benjamini-hochberg");
+            e.put("correction", "bonferroni");
             e.put("tests", p.length);
           }
         }

@@ -17,7 +17,7 @@ import java.util.Objects;
  *     versions of each model within the analysed dump (A/B mode)
  * @param groupBy empty for the built-in model and version keys; otherwise the attribute or label
  *     naming the model, then optionally the one naming the version
- * @param alpha significance level after the Benjamini–Hochberg correction
+ * @param alpha significance level after the Bonferroni correction
  * @param effectFloor smallest normed Wasserstein or Jensen–Shannon distance reported as drift
  * @param minSamples fewer values than this on either side is "not enough data"
  * @param largeSample reference sizes above this use the distance tests (Evidently's 1000)

@@ -220,22 +220,14 @@ final class DriftStatistics {
   }
 
   /**
-   * Benjamini–Hochberg adjusted p-values: {@code min over k >= rank of p(k) * m / k}, capped at 1.
-   * A test is significant at false discovery rate alpha when its adjusted p is at most alpha.
+   * Bonferroni adjusted p-values: {@code min(1, p * m)} for {@code m} tests. A test is significant
+   * at family-wise error rate alpha when its adjusted p is at most alpha: the chance of any false
+   * alarm in the whole run stays at most alpha, however many of the other fields really changed.
    */
-  static double[] benjaminiHochberg(double[] p) {
-    int m = p.length;
-    Integer[] order = new Integer[m];
-    for (int i = 0; i < m; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Double.compare(p[a], p[b]));
-    double[] adj = new double[m];
-    double running = 1;
-    for (int r = m - 1; r >= 0; r--) {
-      int i = order[r];
-      running = Math.min(running, p[i] * m / (r + 1));
-      adj[i] = Math.min(1, running);
+  static double[] bonferroni(double[] p) {
+    double[] adj = new double[p.length];
+    for (int i = 0; i < p.length; i++) {
+      adj[i] = Math.min(1, p[i] * p.length);
     }
     return adj;
   }

@@ -106,7 +106,7 @@ class DriftAnalyzerTest {
         .containsEntry("field", "gen_ai.response.confidence").containsEntry("service", "classifier");
     assertThat(conf.message()).startsWith("v2 of llama-3-8b is less confident than v1").contains("KS D=")
         .contains("n=400/400");
-    assertThat(conf.evidence()).containsEntry("test", "ks").containsEntry("correction", "benjamini-hochberg")
+    assertThat(conf.evidence()).containsEntry("test", "ks").containsEntry("correction", "bonferroni")
         .containsKeys("pValue", "pValueAdjusted", "distance", "psi", "referenceStats", "currentStats", "n");
     assertThat((double) conf.evidence().get("pValueAdjusted")).isLessThanOrEqualTo(0.05);
     Finding lat = f.stream().filter(x -> x.rule().equals("latency-drift")).findFirst().orElseThrow();
@@ -265,7 +265,7 @@ class DriftAnalyzerTest {
     assertThat(rules(f)).containsOnly(Map.entry("histogram-drift", 1L));
     assertThat(f.get(0).subject()).containsEntry("metric", "vllm:e2e_request_latency_seconds")
         .containsEntry("version", "v2").containsEntry("model", "llama-3-8b");
-    assertThat(f.get(0).message()).startsWith("v2 of llama-3-8b shifts vllm:e2e_request_latency_seconds up than v1")
+    assertThat(f.get(0).message()).startsWith("v2 of llama-3-8b moves vllm:e2e_request_latency_seconds up compared with v1")
         .contains("n=4000/4000");
   }
 

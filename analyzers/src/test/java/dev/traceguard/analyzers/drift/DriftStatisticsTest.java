@@ -116,9 +116,9 @@ class DriftStatisticsTest {
         break;
       }
       default: {
-        double[] adj = DriftStatistics.benjaminiHochberg(c.ref());
+        double[] adj = DriftStatistics.bonferroni(c.ref());
         for (int i = 0; i < adj.length; i++) {
-          m.put("bh_" + i, adj[i]);
+          m.put("bonferroni_" + i, adj[i]);
         }
       }
     }
@@ -132,9 +132,9 @@ class DriftStatisticsTest {
     int compared = 0;
     for (Case c : cases) {
       Map<String, Double> got = compute(c, pValues);
-      if (c.kind().equals("bh")) {
-        // the BH input is the list of every case's p-value, in order: computed here too
-        assertThat(c.ref()).as("BH input").hasSize(pValues.size());
+      if (c.kind().equals("bonferroni")) {
+        // the correction's input is the list of every case's p-value, in order: computed here too
+        assertThat(c.ref()).as("correction input").hasSize(pValues.size());
         for (int i = 0; i < pValues.size(); i++) {
           assertClose(c.name() + " p" + i, pValues.get(i), c.ref()[i]);
         }
@@ -182,10 +182,8 @@ class DriftStatisticsTest {
   }
 
   @Test
-  void benjaminiHochbergKeepsOrderAndCapsAtOne() {
-    // ranks 1..4 of 0.01, 0.03, 0.04, 0.5: p*m/rank = 0.04, 0.06, 0.0533, 0.5; then a running
-    // minimum from the largest down lifts nothing and lowers 0.06 to 0.0533
-    double[] adj = DriftStatistics.benjaminiHochberg(new double[] {0.01, 0.04, 0.03, 0.5});
-    assertThat(adj).containsExactly(new double[] {0.04, 0.16 / 3, 0.16 / 3, 0.5}, org.assertj.core.data.Offset.offset(1e-15));
+  void bonferroniMultipliesByTheNumberOfTestsAndCapsAtOne() {
+    assertThat(DriftStatistics.bonferroni(new double[] {0.01, 0.04, 0.3, 0.5}))
+        .containsExactly(new double[] {0.04, 0.16, 1, 1}, org.assertj.core.data.Offset.offset(1e-15));
   }
 }
