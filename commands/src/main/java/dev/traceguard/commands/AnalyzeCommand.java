@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
       "  traceguard analyze --format json --fail-on warning traces/*.jsonl.gz > report.json",
       "  kubectl logs deploy/inference | traceguard analyze -",
       "  traceguard analyze --analyzers context --clock-skew-tolerance 5ms dump/",
-      "  traceguard analyze --analyzers drift --baseline last-week.jsonl.gz today.jsonl.gz",
+      "  traceguard analyze --analyzers drift today.jsonl.gz --baseline last-week.jsonl.gz",
       "",
       "Rules and how to fix what they find: docs/rules.md"
     },
@@ -113,7 +113,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       arity = "1..*",
       description = "Dumps (files or directories) from before, for the drift analyzer to compare against the"
           + " DUMPs: the same model before and after. Without it, drift compares the versions of each model"
-          + " within the DUMPs (an A/B rollout).")
+          + " within the DUMPs (an A/B rollout). Takes every argument up to the next option or '--'.")
   List<String> baseline = new ArrayList<>();
 
   @Option(
@@ -203,15 +203,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
       if (!baseline.isEmpty()) {
         Telemetry before = new Telemetry();
         readAll(baseline, before, progress, err);
+        for (InputSummary in : before.inputs()) {
+          if (in.format().equals("unreadable") && !in.errors().isEmpty()) {
+            err.println("traceguard analyze: --baseline " + in.path() + ": " + in.errors().get(0).message());
+          } else if (in.skipped() > 0) {
+            err.println("traceguard analyze: --baseline " + in.path() + ": " + in.skipped() + " records skipped"
+                + (in.errors().isEmpty() ? "" : "; first at " + in.errors().get(0).position() + ": "
+                    + in.errors().get(0).message()));
+          }
+        }
         if (!anyRead(before)) {
           err.println("traceguard analyze: --baseline: nothing readable in " + String.join(", ", baseline));
           return ExitCode.USAGE.code();
-        }
-        for (InputSummary in : before.inputs()) {
-          if (in.skipped() > 0 || in.format().equals("unreadable")) {
-            err.println("traceguard analyze: --baseline " + in.path() + ": " + in.skipped()
-                + " records skipped" + (in.errors().isEmpty() ? "" : "; first at " + in.errors().get(0).position() + ": " + in.errors().get(0).message()));
-          }
         }
         drift = drift.withBaseline(before);
       }

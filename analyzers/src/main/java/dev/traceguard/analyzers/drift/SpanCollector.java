@@ -78,7 +78,9 @@ final class SpanCollector implements SpanStore.AttributeVisitor {
     modelKey = s.keyId(mk);
     versionKey = vk == null ? -1 : s.keyId(vk);
     responseModelKey = g.isEmpty() ? s.keyId(RESPONSE_MODEL_KEY) : -1;
-    for (String k : new String[] {mk, vk, g.isEmpty() ? RESPONSE_MODEL_KEY : null}) {
+    // the grouping keys, and the built-in model and version keys whatever the grouping, are
+    // confounded with the split: comparing them would only restate it
+    for (String k : new String[] {mk, vk, MODEL_KEY, VERSION_KEY, RESPONSE_MODEL_KEY}) {
       if (k != null && s.keyId(k) >= 0) {
         keyClass[s.keyId(k)] = 2;
       }
