@@ -46,7 +46,10 @@ public record DriftOptions(
     if (!(effectFloor >= 0)) {
       throw new IllegalArgumentException("the effect floor must not be negative");
     }
-    if (minSamples < 2 || maxSamples < minSamples || maxCategories < 2) {
+    if (minSamples < 2) {
+      throw new IllegalArgumentException("the minimum sample size must be at least 2");
+    }
+    if (maxSamples < minSamples || maxCategories < 2 || largeSample < 1) {
       throw new IllegalArgumentException("sample limits out of range");
     }
   }

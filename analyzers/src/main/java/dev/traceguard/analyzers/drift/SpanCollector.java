@@ -4,6 +4,7 @@ import dev.traceguard.analyzers.model.Resource;
 import dev.traceguard.analyzers.model.SpanStore;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -207,7 +208,10 @@ final class SpanCollector implements SpanStore.AttributeVisitor {
         }
       }
     }
-    return new ArrayList<>(groups.values());
+    List<SpanGroup> out = new ArrayList<>(groups.values());
+    out.sort(Comparator.comparing((SpanGroup g) -> g.service).thenComparing(g -> g.spanName)
+        .thenComparing(g -> g.model).thenComparing(g -> g.version));
+    return out;
   }
 
   private boolean compared(int k) {
