@@ -270,6 +270,50 @@ class DriftAnalyzerTest {
   }
 
   @Test
+  void responseModelThatDiffersFromTheRequestIsTheVersion() {
+    Spans sp = new Spans();
+    SplittableRandom r = new SplittableRandom(21);
+    for (String resp : new String[] {"gpt-4o-2024-05-13", "gpt-4o-2024-08-06"}) {
+      boolean late = resp.endsWith("08-06");
+      for (int i = 0; i < 200; i++) {
+        sp.add("assistant", "3.0.0", "chat gpt-4o", 400 + 50 * r.nextGaussian(),
+            "gen_ai.request.model", "gpt-4o", "gen_ai.response.model", resp,
+            "gen_ai.usage.output_tokens", (long) ((late ? 300 : 180) + 30 * r.nextGaussian()));
+      }
+    }
+    List<Finding> f = analyze(sp.t, DriftOptions.defaults());
+    assertThat(rules(f)).containsOnly(Map.entry("numeric-drift", 1L));
+    assertThat(f.get(0).subject()).containsEntry("model", "gpt-4o").containsEntry("version", "gpt-4o-2024-08-06")
+        .containsEntry("field", "gen_ai.usage.output_tokens");
+    assertThat(f.get(0).message()).startsWith("version gpt-4o-2024-08-06 of gpt-4o gives higher gen_ai.usage.output_tokens"
+        + " than gpt-4o-2024-05-13");
+  }
+
+  @Test
+  void histogramWindowCountsResetsAndComparesOnSharedBounds() {
+    Telemetry t = new Telemetry();
+    t.addInput("metrics");
+    // v1 exposes an extra 0.75 bound; only the bounds both versions have are compared
+    String[][] bounds = {{"0.25", "0.5", "0.75", "1", "+Inf"}, {"0.25", "0.5", "1", "+Inf"}};
+    long[][] adds = {{50, 400, 700, 900, 1000}, {50, 380, 880, 1000}};
+    for (int v = 0; v < 2; v++) {
+      for (int b = 0; b < bounds[v].length; b++) {
+        MetricSeries s = t.metrics().series("tokens_per_request", "tokens_per_request_bucket",
+            Labels.of("le", bounds[v][b], "model", "m", "version", "v" + (v + 1)), Resource.EMPTY, 0, 1);
+        // 100 before the window, a restart to 0 in the middle, then the rest
+        t.metrics().add(s, BASE, 100);
+        t.metrics().add(s, BASE + 1_000_000_000L, 100 + adds[v][b] / 2);
+        t.metrics().add(s, BASE + 2_000_000_000L, 0);
+        t.metrics().add(s, BASE + 3_000_000_000L, adds[v][b] - adds[v][b] / 2);
+        assertThat(HistogramCollector.increase(s)).isEqualTo(adds[v][b]);
+      }
+    }
+    FindingSink sink = run(t, DriftOptions.defaults());
+    assertThat(sink.findings()).isEmpty();
+    assertThat(sink.stats()).containsEntry("driftComparisons", 1L).containsEntry("driftTests", 1);
+  }
+
+  @Test
   void naturalVersionOrder() {
     assertThat(DriftAnalyzer.naturalOrder("v2", "v10")).isNegative();
     assertThat(DriftAnalyzer.naturalOrder("1.4.0", "1.10.0")).isNegative();
