@@ -162,7 +162,11 @@ public final class DriftAnalyzer implements Analyzer {
         }
       }
       report();
-      if (comparisons > 0 || baseline || notEnoughCount > 0) {
+      long notGrouped = cur.spansNotGrouped;
+      if (comparisons > 0 || baseline || notEnoughCount > 0 || notGrouped > 0) {
+        if (notGrouped > 0) {
+          out.stat("driftSpansNotGrouped", notGrouped);
+        }
         out.stat("driftComparisons", comparisons);
         out.stat("driftTests", candidates.size());
         out.stat("driftCorrection", "bonferroni");

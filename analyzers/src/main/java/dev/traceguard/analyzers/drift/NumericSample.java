@@ -13,7 +13,8 @@ final class NumericSample {
   /** Up to this many distinct values (on both sides together) make a field categorical. */
   static final int FEW = 5;
 
-  private final int cap;
+  private int cap;
+  private final Budget budget;
   private final SplittableRandom random;
   private double[] values = new double[16];
   private int size;
@@ -23,9 +24,33 @@ final class NumericSample {
   private int distinctSize;
   private boolean many;
 
-  NumericSample(int cap, long seed) {
+  /**
+   * Values all samples of one analysis may keep together, so a dump split into very many groups
+   * cannot exhaust the heap: once spent, samples stop growing and sample uniformly at their size.
+   */
+  static final class Budget {
+    private long left;
+
+    Budget(long values) {
+      this.left = values;
+    }
+
+    boolean take(int n) {
+      if (left < n) {
+        return false;
+      }
+      left -= n;
+      return true;
+    }
+  }
+
+  NumericSample(int cap, long seed, Budget budget) {
     this.cap = cap;
+    this.budget = budget;
     this.random = new SplittableRandom(seed);
+    if (!budget.take(values.length)) {
+      this.cap = values.length;
+    }
   }
 
   /** Adds a value; NaN and infinities are ignored. */
@@ -48,10 +73,15 @@ final class NumericSample {
         many = true;
       }
     }
-    if (size < cap) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, Math.min(cap, size * 2));
+    if (size == values.length && size < cap) {
+      int grown = Math.min(cap, size * 2);
+      if (budget.take(grown - size)) {
+        values = Arrays.copyOf(values, grown);
+      } else {
+        cap = size;
       }
+    }
+    if (size < cap) {
       values[size++] = v;
     } else {
       long j = random.nextLong(count);

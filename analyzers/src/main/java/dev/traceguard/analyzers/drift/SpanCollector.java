@@ -54,7 +54,16 @@ final class SpanCollector implements SpanStore.AttributeVisitor {
   private final int[] resourceModel;
   private final int[] resourceVersion;
 
+  /** Groups kept at most; spans of further groups are counted, not compared (hostile input). */
+  static final int MAX_GROUPS = 10_000;
+  /** Distinct grouping values kept at most. */
+  private static final int MAX_TEXTS = 100_000;
+  /** Values all samples together keep at most: 16M doubles, 128 MiB. */
+  private static final long VALUE_BUDGET = 16L << 20;
+
+  private final NumericSample.Budget budget = new NumericSample.Budget(VALUE_BUDGET);
   private final Map<Probe, SpanGroup> groups = new HashMap<>();
+  long spansNotGrouped;
   private final Probe probe = new Probe();
   long spansWithModel;
   long spansWithoutModel;
@@ -102,6 +111,9 @@ final class SpanCollector implements SpanStore.AttributeVisitor {
   private int number(String text) {
     Integer n = numbers.get(text);
     if (n == null) {
+      if (texts.size() >= MAX_TEXTS) {
+        return -1;
+      }
       n = texts.size();
       texts.add(text);
       numbers.put(text, n);
@@ -175,8 +187,12 @@ final class SpanCollector implements SpanStore.AttributeVisitor {
       probe.set(resourceService[rid], s.nameId(i), model, version);
       SpanGroup g = groups.get(probe);
       if (g == null) {
+        if (groups.size() >= MAX_GROUPS || probe.service < 0) {
+          spansNotGrouped++;
+          continue;
+        }
         g = new SpanGroup(s, texts.get(probe.service), s.name(i), texts.get(model),
-            version < 0 ? "" : texts.get(version), o.maxSamples(), o.maxCategories());
+            version < 0 ? "" : texts.get(version), o.maxSamples(), o.maxCategories(), budget);
         groups.put(probe.copy(), g);
       }
       g.spans++;

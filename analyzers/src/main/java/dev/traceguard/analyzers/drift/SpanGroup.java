@@ -32,7 +32,10 @@ final class SpanGroup {
     }
   }
 
-  SpanGroup(SpanStore store, String service, String spanName, String model, String version, int cap, int maxCategories) {
+  private final NumericSample.Budget budget;
+
+  SpanGroup(SpanStore store, String service, String spanName, String model, String version, int cap, int maxCategories,
+      NumericSample.Budget budget) {
     this.store = store;
     this.service = service;
     this.spanName = spanName;
@@ -40,7 +43,8 @@ final class SpanGroup {
     this.version = version;
     this.cap = cap;
     this.maxCategories = maxCategories;
-    this.latency = new NumericSample(cap, seed("duration"));
+    this.budget = budget;
+    this.latency = new NumericSample(cap, seed("duration"), budget);
   }
 
   private long seed(String field) {
@@ -63,7 +67,7 @@ final class SpanGroup {
   void number(int keyId, double v) {
     Field f = field(keyId);
     if (f.numbers == null) {
-      f.numbers = new NumericSample(cap, seed(f.name));
+      f.numbers = new NumericSample(cap, seed(f.name), budget);
     }
     f.numbers.add(v);
   }

@@ -314,6 +314,21 @@ class DriftAnalyzerTest {
   }
 
   @Test
+  void aVersionPerSpanIsBoundedNotAFlood() {
+    Spans sp = new Spans();
+    int n = SpanCollector.MAX_GROUPS + 50;
+    for (int i = 0; i < n; i++) {
+      sp.add("inference", null, "chat m", 10 + i % 7, "gen_ai.request.model", "m", "model.version", (long) i,
+          "gen_ai.usage.input_tokens", (long) i);
+    }
+    FindingSink s = run(sp.t, DriftOptions.defaults());
+    assertThat(s.findings()).isEmpty();
+    assertThat(s.stats()).containsEntry("driftSpansNotGrouped", 50L)
+        .containsEntry("driftComparisons", (long) SpanCollector.MAX_GROUPS - 1);
+    assertThat((List<?>) s.stats().get("driftNotEnoughDataFields")).hasSize(20);
+  }
+
+  @Test
   void naturalVersionOrder() {
     assertThat(DriftAnalyzer.naturalOrder("v2", "v10")).isNegative();
     assertThat(DriftAnalyzer.naturalOrder("1.4.0", "1.10.0")).isNegative();
