@@ -3,6 +3,7 @@ package dev.traceguard.commands;
 import dev.traceguard.analyzers.AnalysisOptions;
 import dev.traceguard.analyzers.Analyzer;
 import dev.traceguard.analyzers.Analyzers;
+import dev.traceguard.analyzers.drift.DriftOptions;
 import dev.traceguard.analyzers.io.DumpReader;
 import dev.traceguard.analyzers.metrics.MetricsOptions;
 import dev.traceguard.analyzers.model.InputSummary;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = {
       "Read telemetry dumps and report what is broken: trace context, metric semantics (counter resets,"
-          + " overflowing histograms, missing model labels, high cardinality) and a taxonomy of errors.",
+          + " overflowing histograms, missing model labels, high cardinality), a taxonomy of errors, model"
+          + " drift between versions or against a --baseline, and why a service ran out of memory.",
       "",
       "Reads any mix of OTLP/JSON (collector file exporter lines, a pretty document, logging-otlp"
           + " lines, Tempo batches), OTLP protobuf (file exporter proto format), Prometheus text"
@@ -54,6 +56,7 @@ import picocli.CommandLine.Spec;
       "  traceguard analyze --analyzers context --clock-skew-tolerance 5ms dump/",
       "  traceguard analyze --analyzers metrics --fail-on warning metrics.om.txt",
       "  traceguard analyze --analyzers oom --oom-horizon 6h metrics.om.txt app-logs.jsonl",
+      "  traceguard analyze --analyzers drift today.jsonl.gz --baseline last-week.jsonl.gz",
       "",
       "Rules and how to fix what they find: docs/rules.md"
     },
@@ -92,7 +95,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = "--analyzers",
       split = ",",
       paramLabel = "NAME",
-      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context, metrics, oom.")
+      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context, metrics, drift, oom.")
   List<String> analyzers = new ArrayList<>(List.of("all"));
 
   @Option(
@@ -114,6 +117,42 @@ public final class AnalyzeCommand implements Callable<Integer> {
       converter = Durations.class,
       description = "How far ahead oom-risk looks: a memory whose trend reaches its limit within this time is reported, e.g. 30m, 6h (default: 1h).")
   Duration oomHorizon;
+
+  @Option(
+      names = "--baseline",
+      paramLabel = "FILE",
+      arity = "1..*",
+      description = "Dumps (files or directories) from before, for the drift analyzer to compare against the"
+          + " DUMPs: the same model before and after. Without it, drift compares the versions of each model"
+          + " within the DUMPs (an A/B rollout). Takes every argument up to the next option or '--'.")
+  List<String> baseline = new ArrayList<>();
+
+  @Option(
+      names = "--group-by",
+      split = ",",
+      paramLabel = "KEY",
+      description = "For drift: the span attribute or metric label naming the model, then optionally the one"
+          + " naming its version, e.g. --group-by ranker.model,deploy.color (default: gen_ai.request.model;"
+          + " version from model.version, gen_ai.response.model, service.version, or labels model/version).")
+  List<String> groupBy = new ArrayList<>();
+
+  @Option(
+      names = "--drift-alpha",
+      paramLabel = "P",
+      description = "For drift: significance level after the Bonferroni correction (default: 0.05).")
+  Double driftAlpha;
+
+  @Option(
+      names = "--drift-effect-floor",
+      paramLabel = "D",
+      description = "For drift: smallest normed Wasserstein or Jensen-Shannon distance reported (default: 0.1).")
+  Double driftEffectFloor;
+
+  @Option(
+      names = "--drift-min-samples",
+      paramLabel = "N",
+      description = "For drift: fewer values than this on either side is 'not enough data' (default: 30).")
+  Integer driftMinSamples;
 
   @Option(
       names = "--max-findings-per-rule",
@@ -182,9 +221,56 @@ public final class AnalyzeCommand implements Callable<Integer> {
       options = options.with(OomOptions.class, OomOptions.defaults().withHorizon(oomHorizon));
     }
 
-    Telemetry telemetry = new Telemetry();
     Progress progress = new Progress(err, verbosity.verbose());
-    Inputs inputs = Inputs.expand(dumps);
+    if (!baseline.isEmpty() || !groupBy.isEmpty() || driftAlpha != null || driftEffectFloor != null
+        || driftMinSamples != null) {
+      DriftOptions drift = DriftOptions.defaults();
+      try {
+        if (!groupBy.isEmpty()) {
+          drift = drift.withGroupBy(groupBy);
+        }
+        if (driftAlpha != null) {
+          drift = drift.withAlpha(driftAlpha);
+        }
+        if (driftEffectFloor != null) {
+          drift = drift.withEffectFloor(driftEffectFloor);
+        }
+        if (driftMinSamples != null) {
+          drift = drift.withMinSamples(driftMinSamples);
+        }
+      } catch (IllegalArgumentException e) {
+        err.println("traceguard analyze: " + e.getMessage());
+        return ExitCode.USAGE.code();
+      }
+      if (!baseline.isEmpty()) {
+        Telemetry before = new Telemetry();
+        readAll(baseline, before, progress, err);
+        for (InputSummary in : before.inputs()) {
+          if (in.format().equals("unreadable") && !in.errors().isEmpty()) {
+            err.println("traceguard analyze: --baseline " + in.path() + ": " + in.errors().get(0).message());
+          } else if (in.skipped() > 0) {
+            err.println("traceguard analyze: --baseline " + in.path() + ": " + in.skipped() + " records skipped"
+                + (in.errors().isEmpty() ? "" : "; first at " + in.errors().get(0).position() + ": "
+                    + in.errors().get(0).message()));
+          }
+        }
+        if (!anyRead(before)) {
+          err.println("traceguard analyze: --baseline: nothing readable in " + String.join(", ", baseline));
+          return ExitCode.USAGE.code();
+        }
+        drift = drift.withBaseline(before);
+      }
+      options = options.with(DriftOptions.class, drift);
+    }
+
+    Telemetry telemetry = new Telemetry();
+    readAll(dumps, telemetry, progress, err);
+    progress.done();
+    return finish(selected, telemetry, options, threshold, stdout, err);
+  }
+
+  private void readAll(List<String> paths, Telemetry telemetry, Progress progress, PrintWriter err) {
+    Inputs inputs = Inputs.expand(paths);
     for (String d : inputs.emptyDirectories()) {
       err.println("traceguard analyze: " + d + ": directory holds no dump files");
     }
@@ -200,8 +286,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
         read(Path.of(d), telemetry, progress);
       }
     }
-    progress.done();
+  }
 
+  private Integer finish(List<Analyzer> selected, Telemetry telemetry, AnalysisOptions options, Severity threshold,
+      PrintWriter stdout, PrintWriter err) throws IOException {
     Report report = Analyzers.run(selected, telemetry, options, VersionProvider.version());
     if (output != null) {
       try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
@@ -268,15 +356,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
     out.flush();
   }
 
-  static ExitCode exitCode(Report report, Telemetry telemetry, Severity threshold) {
-    boolean anyRead = false;
+  private static boolean anyRead(Telemetry telemetry) {
     for (InputSummary in : telemetry.inputs()) {
       boolean known = !in.format().equals("unknown") && !in.format().equals("unreadable");
       if (in.spans() + in.duplicateSpans() + in.metricSeries() + in.logs() > 0 || (known && in.skipped() == 0)) {
-        anyRead = true;
+        return true;
       }
     }
-    if (!anyRead) {
+    return false;
+  }
+
+  static ExitCode exitCode(Report report, Telemetry telemetry, Severity threshold) {
+    if (!anyRead(telemetry)) {
       return ExitCode.USAGE;
     }
     if (threshold != null && report.anyAtLeast(threshold)) {

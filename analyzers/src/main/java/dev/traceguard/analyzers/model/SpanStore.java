@@ -374,10 +374,35 @@ public final class SpanStore {
     return null;
   }
 
-  /**
-   * The id of an attribute key, for {@link #attributeMask}; -1 when no stored span has it (and
-   * none will until more spans are added).
-   */
+  /** Receives one span's attributes as they are stored, without building objects. */
+  public interface AttributeVisitor {
+    /** An integer attribute. */
+    void longValue(int keyId, long value);
+
+    /** A floating-point attribute. */
+    void doubleValue(int keyId, double value);
+
+    /** A boolean attribute. */
+    void booleanValue(int keyId, boolean value);
+
+    /**
+     * A string attribute: {@code valueId} names it in {@link #valueString}, or is -1 for a value
+     * stored inline (longer than 256 characters, or past the distinct values kept per key).
+     */
+    void stringValue(int keyId, int valueId);
+  }
+
+  /** Calls {@code v} once for every attribute of span {@code i}, in order. */
+  public void visitAttributes(int i, AttributeVisitor v) {
+    Cursor c = cursor(i);
+    int n = c.varint();
+    for (int k = 0; k < n; k++) {
+      int keyId = c.varint();
+      c.visitValue(keyId, v);
+    }
+  }
+
+  /** The id of attribute key {@code key} as {@link AttributeVisitor} reports it, or -1 if unused. */
   public int keyId(String key) {
     return names.find(key);
   }
@@ -401,6 +426,26 @@ public final class SpanStore {
       c.skipValue();
     }
     return mask;
+  }
+
+  /** The attribute key with id {@code keyId}. */
+  public String keyName(int keyId) {
+    return names.get(keyId);
+  }
+
+  /** Upper bound (exclusive) of key ids so far. */
+  public int keyIdLimit() {
+    return names.size();
+  }
+
+  /** The id of string value {@code value} as {@link AttributeVisitor} reports it, or -1. */
+  public int valueId(String value) {
+    return values.find(value);
+  }
+
+  /** The string value with id {@code valueId}. */
+  public String valueString(int valueId) {
+    return values.get(valueId);
   }
 
   /** Status message, or null. */
@@ -709,6 +754,29 @@ public final class SpanStore {
           return Boolean.TRUE;
         default:
           return Boolean.FALSE;
+      }
+    }
+
+    void visitValue(int keyId, AttributeVisitor v) {
+      int tag = b[p++];
+      switch (tag) {
+        case TAG_STR_REF:
+          v.stringValue(keyId, varint());
+          break;
+        case TAG_STR:
+          int skip = varint();
+          p += skip;
+          v.stringValue(keyId, -1);
+          break;
+        case TAG_LONG:
+          v.longValue(keyId, zigzag());
+          break;
+        case TAG_DOUBLE:
+          v.doubleValue(keyId, Double.longBitsToDouble(fixed64()));
+          break;
+        default:
+          v.booleanValue(keyId, tag == TAG_TRUE);
+          break;
       }
     }
 
