@@ -210,7 +210,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     boolean anyRead = false;
     for (InputSummary in : telemetry.inputs()) {
       boolean known = !in.format().equals("unknown") && !in.format().equals("unreadable");
-      if (in.spans() + in.duplicateSpans() + in.metricSeries() + in.logs() > 0 || (known && in.skipped() == 0)) {
+      if (in.spans() + in.duplicateSpans() + in.metricSeries() + in.logs() + in.gpuActivities() > 0 || (known && in.skipped() == 0)) {
         anyRead = true;
       }
     }
