@@ -85,4 +85,21 @@ class GpuCommandsTest {
     assertThat(g.out()).contains("info").contains("bench").contains("report.sqlite");
     assertThat(run("--help").out()).contains("gpu");
   }
+
+  @Test
+  void analyzeReadsNsightExportsAndGatesOnGpuRules() {
+    String dir = TestdataTest.TESTDATA.resolve("gpu").toString();
+    Result clean = run("analyze", "-f", "json", dir + "/clean.sqlite", dir + "/trace-clean.csv");
+    assertThat(clean.code()).isZero();
+    assertThat(clean.out()).contains("\"format\" : \"nsys-sqlite\"").contains("\"format\" : \"nsys-csv\"")
+        .contains("\"gpuActivities\" : 880").contains("\"gpuActivities\" : 330");
+    Result idle = run("analyze", "-f", "json", "--fail-on", "warning", dir + "/idle-gaps.sqlite");
+    assertThat(idle.code()).isEqualTo(1);
+    assertThat(TestdataTest.ruleCounts(idle.out())).containsExactly(java.util.Map.entry("gpu-idle-gaps", 1));
+    Result all = run("analyze", "--fail-on", "never", dir + "/launch-bound.sqlite", dir + "/stream-serialization.sqlite",
+        dir + "/idle-gaps.sqlite");
+    assertThat(all.code()).isZero();
+    assertThat(all.out()).contains("gpu-idle-gaps").contains("kernel-launch-bound").contains("stream-serialization");
+    assertThat(run("analyze", "--analyzers", "gpu", dir + "/clean.sqlite").code()).isZero();
+  }
 }

@@ -50,6 +50,7 @@ import picocli.CommandLine.Spec;
       "  traceguard analyze --format json --fail-on warning traces/*.jsonl.gz > report.json",
       "  kubectl logs deploy/inference | traceguard analyze -",
       "  traceguard analyze --analyzers context --clock-skew-tolerance 5ms dump/",
+      "  traceguard analyze report.sqlite   (nsys export --type sqlite report.nsys-rep)",
       "",
       "Rules and how to fix what they find: docs/rules.md"
     },
@@ -88,7 +89,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = "--analyzers",
       split = ",",
       paramLabel = "NAME",
-      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context.")
+      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context, gpu.")
   List<String> analyzers = new ArrayList<>(List.of("all"));
 
   @Option(
