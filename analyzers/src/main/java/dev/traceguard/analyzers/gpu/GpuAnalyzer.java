@@ -51,44 +51,63 @@ public final class GpuAnalyzer implements Analyzer {
       return;
     }
     GpuOptions o = options.get(GpuOptions.class, GpuOptions::defaults);
-    Map<Integer, List<Integer>> byDevice = new TreeMap<>();
-    List<Integer> nvtx = new ArrayList<>();
-    List<Long> launchApi = new ArrayList<>();
+    // Each input is its own capture (its own clock and process): judge (input, device) pairs.
+    Map<Integer, Capture> captures = new TreeMap<>();
     long kernels = 0;
     for (int i = 0; i < g.size(); i++) {
+      Capture c = captures.computeIfAbsent(g.input(i), k -> new Capture());
       Kind k = g.kind(i);
       switch (k) {
-        case KERNEL, MEMCPY, MEMSET -> byDevice.computeIfAbsent(g.device(i), d -> new ArrayList<>()).add(i);
-        case NVTX -> nvtx.add(i);
-        case LAUNCH_API -> launchApi.add(g.end(i) - g.start(i));
+        case KERNEL, MEMCPY, MEMSET -> c.byDevice.computeIfAbsent(g.device(i), d -> new ArrayList<>()).add(i);
+        case NVTX -> c.nvtx.add(i);
+        case LAUNCH_API -> c.launchApi.add(g.end(i) - g.start(i));
         default -> { }
       }
       if (k == Kind.KERNEL) {
         kernels++;
+        c.kernels++;
       }
     }
-    long overhead = o.launchOverheadNanos();
-    String overheadSource = "default (no launch API calls in the export)";
-    if (!launchApi.isEmpty()) {
-      overhead = median(launchApi.stream().mapToLong(Long::longValue).toArray());
-      overheadSource = "median of " + launchApi.size() + " kernel launch API calls";
+    for (KernelSummary s : g.summaries()) {
+      captures.computeIfAbsent(s.input(), k -> new Capture()).summaries.add(s);
     }
-    out.stat("gpuDevices", byDevice.size());
+    int devices = 0;
+    for (Map.Entry<Integer, Capture> ce : captures.entrySet()) {
+      Capture c = ce.getValue();
+      String input = ce.getKey() < telemetry.inputs().size() ? telemetry.inputs().get(ce.getKey()).path() : null;
+      long overhead = o.launchOverheadNanos();
+      String overheadSource = "default (no launch API calls in the export)";
+      if (!c.launchApi.isEmpty()) {
+        overhead = median(c.launchApi.stream().mapToLong(Long::longValue).toArray());
+        overheadSource = "median of " + c.launchApi.size() + " kernel launch API calls";
+      }
+      for (Map.Entry<Integer, List<Integer>> e : c.byDevice.entrySet()) {
+        devices++;
+        int[] idx = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+        idleGaps(g, e.getKey(), idx, c.nvtx, o, out, input);
+        launchBound(g, e.getKey(), idx, overhead, overheadSource, o, out, input);
+        serialization(g, e.getKey(), idx, c.nvtx, o, out, input);
+      }
+      if (c.kernels == 0 && !c.summaries.isEmpty()) {
+        launchBoundFromSummaries(c.summaries, overhead, overheadSource, o, out, input);
+      }
+    }
+    out.stat("gpuDevices", devices);
     out.stat("gpuKernels", kernels);
     out.stat("gpuKernelSummaries", g.summaries().size());
-    for (Map.Entry<Integer, List<Integer>> e : byDevice.entrySet()) {
-      int[] idx = e.getValue().stream().mapToInt(Integer::intValue).toArray();
-      idleGaps(g, e.getKey(), idx, nvtx, o, out);
-      launchBound(g, e.getKey(), idx, overhead, overheadSource, o, out);
-      serialization(g, e.getKey(), idx, nvtx, o, out);
-    }
-    if (kernels == 0 && !g.summaries().isEmpty()) {
-      launchBoundFromSummaries(g.summaries(), overhead, overheadSource, o, out);
-    }
+  }
+
+  /** One input's GPU records. */
+  private static final class Capture {
+    final Map<Integer, List<Integer>> byDevice = new TreeMap<>();
+    final List<Integer> nvtx = new ArrayList<>();
+    final List<Long> launchApi = new ArrayList<>();
+    final List<KernelSummary> summaries = new ArrayList<>();
+    long kernels;
   }
 
   private static void idleGaps(GpuActivityStore g, int device, int[] idx, List<Integer> nvtx, GpuOptions o,
-      FindingSink out) {
+      FindingSink out, String input) {
     long kernels = Arrays.stream(idx).filter(i -> g.kind(i) == Kind.KERNEL).count();
     if (kernels < o.minKernels() || idx.length == 0) {
       return;
@@ -149,6 +168,7 @@ public final class GpuAnalyzer implements Analyzer {
             + " longest %s)", device, 100 * share, human(window), longGaps.size(), human(o.minGapNanos()),
             human(lens[0])))
         .subject("device", Integer.toString(device))
+        .evidence("input", input)
         .evidence("windowNs", window)
         .evidence("busyNs", busy)
         .evidence("idleInLongGapsNs", idle)
@@ -178,7 +198,7 @@ public final class GpuAnalyzer implements Analyzer {
   }
 
   private static void launchBound(GpuActivityStore g, int device, int[] idx, long overhead, String source,
-      GpuOptions o, FindingSink out) {
+      GpuOptions o, FindingSink out, String input) {
     List<Long> durations = new ArrayList<>();
     Map<String, List<Long>> shortByName = new HashMap<>();
     long shortCount = 0;
@@ -217,6 +237,7 @@ public final class GpuAnalyzer implements Analyzer {
             + " (%s, %s)", device, shortCount, durations.size(), 100 * share, human(overhead),
             source.startsWith("median") ? "measured" : "assumed"))
         .subject("device", Integer.toString(device))
+        .evidence("input", input)
         .evidence("kernels", durations.size())
         .evidence("shortKernels", shortCount)
         .evidence("shortShare", round(share))
@@ -234,7 +255,7 @@ public final class GpuAnalyzer implements Analyzer {
       + " launch runs many kernels.";
 
   private static void launchBoundFromSummaries(List<KernelSummary> sums, long overhead, String source, GpuOptions o,
-      FindingSink out) {
+      FindingSink out, String input) {
     long total = 0;
     long shortCount = 0;
     List<KernelSummary> shortOnes = new ArrayList<>();
@@ -264,6 +285,7 @@ public final class GpuAnalyzer implements Analyzer {
     out.add(Finding.builder(NAME, "kernel-launch-bound", Severity.WARNING)
         .message(String.format(Locale.ROOT, "%d of %d kernel launches (%.0f%%) belong to kernels whose median is"
             + " shorter than a launch takes (%s, assumed)", shortCount, total, 100 * share, human(overhead)))
+        .evidence("input", input)
         .evidence("kernels", total)
         .evidence("shortKernels", shortCount)
         .evidence("shortShare", round(share))
@@ -277,7 +299,7 @@ public final class GpuAnalyzer implements Analyzer {
   }
 
   private static void serialization(GpuActivityStore g, int device, int[] idx, List<Integer> nvtx, GpuOptions o,
-      FindingSink out) {
+      FindingSink out, String input) {
     Set<Long> kernelStreams = new HashSet<>();
     long kernels = 0;
     long copies = 0;
@@ -323,6 +345,7 @@ public final class GpuAnalyzer implements Analyzer {
         .message(String.format(Locale.ROOT, "device %d: all %d kernels%s ran on stream %d, while %s", device, kernels,
             copies > 0 ? " and " + copies + " copies" : "", stream, String.join(" and ", why)))
         .subject("device", Integer.toString(device))
+        .evidence("input", input)
         .evidence("stream", stream)
         .evidence("kernels", kernels)
         .evidence("copiesOnStream", copies)
