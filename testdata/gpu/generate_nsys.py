@@ -190,7 +190,24 @@ def trace_csv():
             t += 402 * US
 
 
+def big(path, kernels):
+    """A large export for bench/nsys-read-bench.sh: kernels on 4 streams, a copy and a range per 100."""
+    e = Export(path)
+    t = 0
+    for i in range(kernels):
+        e.kernel(t, 40 * US, 13 + i % 4, ("gemm", "attn", "norm", "rope")[i % 4], tid=1 + i % 8)
+        if i % 100 == 0:
+            e.memcpy(t, 30 * US, 20, 1 << 20)
+            e.nvtx(t, 4_000 * US, "request", 1 + (i // 100) % 8)
+        t += 11 * US
+    e.close()
+
+
 if __name__ == "__main__":
+    import sys
+    if len(sys.argv) == 4 and sys.argv[1] == "--big":
+        big(os.path.abspath(sys.argv[2]), int(sys.argv[3]))
+        sys.exit(0)
     clean()
     idle_gaps()
     launch_bound()
