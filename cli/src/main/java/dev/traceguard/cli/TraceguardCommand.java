@@ -3,6 +3,7 @@ package dev.traceguard.cli;
 import dev.traceguard.commands.AnalyzeCommand;
 import dev.traceguard.commands.ValidateCommand;
 import dev.traceguard.commands.VersionProvider;
+import dev.traceguard.commands.gpu.GpuCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Spec;
     name = "traceguard",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {AnalyzeCommand.class, ValidateCommand.class},
+    subcommands = {AnalyzeCommand.class, ValidateCommand.class, GpuCommand.class},
     description = {
       "Diagnostics for AI inference services on the JVM: find broken trace context and what it"
           + " hides, from the dumps you already have."
@@ -22,6 +23,7 @@ import picocli.CommandLine.Spec;
       "  traceguard analyze testdata/clean/pipeline.jsonl",
       "  traceguard analyze --format json dumps/ > report.json",
       "  traceguard help analyze",
+      "  traceguard gpu info",
     },
     commandListHeading = "%nCommands:%n")
 public final class TraceguardCommand implements Runnable {

@@ -57,6 +57,7 @@ import picocli.CommandLine.Spec;
       "  traceguard analyze --analyzers metrics --fail-on warning metrics.om.txt",
       "  traceguard analyze --analyzers oom --oom-horizon 6h metrics.om.txt app-logs.jsonl",
       "  traceguard analyze --analyzers drift today.jsonl.gz --baseline last-week.jsonl.gz",
+      "  traceguard analyze report.sqlite   (nsys export --type sqlite report.nsys-rep)",
       "",
       "Rules and how to fix what they find: docs/rules.md"
     },
@@ -95,7 +96,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = "--analyzers",
       split = ",",
       paramLabel = "NAME",
-      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context, metrics, drift, oom.")
+      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context, metrics, drift, oom, gpu.")
   List<String> analyzers = new ArrayList<>(List.of("all"));
 
   @Option(
@@ -359,7 +360,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
   private static boolean anyRead(Telemetry telemetry) {
     for (InputSummary in : telemetry.inputs()) {
       boolean known = !in.format().equals("unknown") && !in.format().equals("unreadable");
-      if (in.spans() + in.duplicateSpans() + in.metricSeries() + in.logs() > 0 || (known && in.skipped() == 0)) {
+      if (in.spans() + in.duplicateSpans() + in.metricSeries() + in.logs() + in.gpuActivities() > 0
+          || (known && in.skipped() == 0)) {
         return true;
       }
     }

@@ -10,6 +10,12 @@ public enum ExitCode {
   USAGE(2, "usage error, or no input readable at all"),
   /** Some records could not be read (and no finding at or above --fail-on). */
   PARTIAL(3, "input partly unreadable: records skipped (see inputs[].errors)"),
+  /** gpu: no CUDA driver found, no device visible, or CUDA support cannot load on this machine. */
+  GPU_UNAVAILABLE(20, "no CUDA driver found, no CUDA device visible, or CUDA support cannot load here"),
+  /** gpu: a CUDA call failed while the command ran. */
+  GPU_ERROR(21, "a CUDA call failed"),
+  /** gpu bench: the timing self-check failed (event time disagrees with host time). */
+  GPU_CHECK_FAILED(22, "the timing self-check failed"),
   /** A bug in traceguard. */
   INTERNAL(70, "internal error (a bug: please report it with --verbose output)");
 

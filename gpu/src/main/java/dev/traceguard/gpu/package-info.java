@@ -1,5 +1,6 @@
 /**
- * CUDA-facing code: device probing, kernel and stream timing through JCuda. Nothing outside this
- * package imports {@code jcuda}. The module builds and is empty until the GPU features land.
+ * CUDA-facing code: device probing ({@link dev.traceguard.gpu.GpuProbe}), device and process
+ * information, and kernel timing through JCuda. Nothing outside this module imports {@code jcuda};
+ * only {@code JCudaRuntime} and the bench touch it, and only after the probe said a driver is there.
  */
 package dev.traceguard.gpu;

@@ -11,7 +11,11 @@ public enum DumpFormat {
   /** Prometheus HTTP API JSON ({@code query} and {@code query_range} results). */
   PROMETHEUS_API_JSON("prometheus-api-json"),
   /** Lines as {@code promtool tsdb dump} prints them. */
-  PROMTOOL_DUMP("promtool-dump");
+  PROMTOOL_DUMP("promtool-dump"),
+  /** Nsight Systems SQLite export ({@code nsys export --type sqlite}). */
+  NSYS_SQLITE("nsys-sqlite"),
+  /** Nsight Systems stats CSV ({@code nsys stats --format csv}: cuda_gpu_kern_sum, cuda_gpu_trace). */
+  NSYS_CSV("nsys-csv");
 
   private final String id;
 

@@ -1,5 +1,7 @@
 package dev.traceguard.analyzers.io;
 
+import dev.traceguard.analyzers.io.nsys.NsysCsvReader;
+import dev.traceguard.analyzers.io.nsys.NsysSqliteReader;
 import dev.traceguard.analyzers.io.otlp.OtlpJsonReader;
 import dev.traceguard.analyzers.io.otlp.OtlpProtoReader;
 import dev.traceguard.analyzers.io.prom.PrometheusApiJsonReader;
@@ -44,6 +46,8 @@ public final class DumpReader {
     READERS.put(DumpFormat.PROMETHEUS_TEXT, PrometheusTextReader::lenient);
     READERS.put(DumpFormat.PROMETHEUS_API_JSON, PrometheusApiJsonReader::new);
     READERS.put(DumpFormat.PROMTOOL_DUMP, PromtoolDumpReader::new);
+    READERS.put(DumpFormat.NSYS_SQLITE, NsysSqliteReader::new);
+    READERS.put(DumpFormat.NSYS_CSV, NsysCsvReader::new);
   }
 
   private DumpReader() {}
@@ -71,6 +75,13 @@ public final class DumpReader {
       InputSummary s = telemetry.addInput(name);
       s.format("unreadable");
       s.error(new dev.traceguard.analyzers.model.ReadError(0, 0, -1, "is a directory; give the dump files inside it"));
+      return s;
+    }
+    if (NsysSqliteReader.isSqlite(path)) {
+      // SQLite reads the file in place; a stream would have to be copied first.
+      InputSummary s = telemetry.addInput(name);
+      s.format(DumpFormat.NSYS_SQLITE.id());
+      NsysSqliteReader.readFile(path, new ReadContext(telemetry, telemetry.inputs().size() - 1));
       return s;
     }
     InputStream raw;
@@ -303,6 +314,9 @@ public final class DumpReader {
       ctx.error(0, 0, 0, "zstd stream inside a zstd stream; decompress it first (zstd -d FILE)");
       return null;
     }
+    if (NsysSqliteReader.isSqlite(head)) {
+      return DumpFormat.NSYS_SQLITE;
+    }
     if (head.length >= 8) {
       long len = ((head[0] & 0xffL) << 24) | ((head[1] & 0xffL) << 16) | ((head[2] & 0xffL) << 8) | (head[3] & 0xffL);
       if (len > 0 && len < (1L << 28)) {
@@ -327,6 +341,9 @@ public final class DumpReader {
       return DumpFormat.OTLP_JSON;
     }
     String text = new String(head, StandardCharsets.ISO_8859_1);
+    if (NsysCsvReader.looksLikeNsysCsv(text)) {
+      return DumpFormat.NSYS_CSV;
+    }
     byte c = head[i];
     if (c == '{') {
       int j = i + 1;
@@ -365,7 +382,7 @@ public final class DumpReader {
     }
     ctx.error(0, 0, 0, "not a known dump format (first bytes: " + hex.toString().trim()
         + "); expected OTLP JSON or protobuf, Prometheus text/OpenMetrics, Prometheus API JSON or"
-        + " promtool tsdb dump output, optionally gzip-compressed");
+        + " promtool tsdb dump output, Nsight Systems SQLite export or nsys stats CSV, optionally gzip-compressed");
     return null;
   }
 

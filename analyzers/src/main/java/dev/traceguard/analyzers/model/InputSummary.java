@@ -16,6 +16,7 @@ public final class InputSummary {
   private long metricSeries;
   private long samples;
   private long logs;
+  private long gpuActivities;
   private long skipped;
   private final List<ReadError> errors = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
@@ -63,6 +64,16 @@ public final class InputSummary {
   /** Log records read. */
   public long logs() {
     return logs;
+  }
+
+  /** GPU activity records (kernels, copies, NVTX ranges, kernel summaries) read. */
+  public long gpuActivities() {
+    return gpuActivities;
+  }
+
+  /** Counts GPU activity records. */
+  public void countGpuActivities(long n) {
+    gpuActivities += n;
   }
 
   /** Records (lines, messages, samples) skipped because they could not be read. */

@@ -4,12 +4,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Everything read from all inputs: spans, metric series, log records, and per-input summaries. */
+/**
+ * Everything read from all inputs: spans, metric series, log records, GPU activity, and per-input
+ * summaries.
+ */
 public final class Telemetry {
   private final SpanStore spans = new SpanStore();
   private final MetricStore metrics;
   private final List<LogRecord> logs = new ArrayList<>();
   private final List<InputSummary> inputs = new ArrayList<>();
+  private final GpuActivityStore gpu = new GpuActivityStore();
 
   /** An empty model. */
   public Telemetry() {
@@ -29,6 +33,11 @@ public final class Telemetry {
   /** The metric series. */
   public MetricStore metrics() {
     return metrics;
+  }
+
+  /** GPU activity: kernels, copies, NVTX ranges (Nsight Systems exports). */
+  public GpuActivityStore gpu() {
+    return gpu;
   }
 
   /** The log records. */

@@ -85,6 +85,9 @@ public final class JsonReportWriter {
     g.writeNumberField("metricSeries", in.metricSeries());
     g.writeNumberField("samples", in.samples());
     g.writeNumberField("logs", in.logs());
+    if (in.gpuActivities() > 0) {
+      g.writeNumberField("gpuActivities", in.gpuActivities());
+    }
     g.writeNumberField("skipped", in.skipped());
     g.writeArrayFieldStart("errors");
     for (ReadError e : in.errors()) {

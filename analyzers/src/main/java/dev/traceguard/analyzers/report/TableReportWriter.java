@@ -29,6 +29,7 @@ public final class TableReportWriter {
       append(counts, in.metricSeries(), "series");
       append(counts, in.samples(), "sample");
       append(counts, in.logs(), "log");
+      append(counts, in.gpuActivities(), "GPU record");
       if (in.duplicateSpans() > 0) {
         append(counts, in.duplicateSpans(), "exact duplicate");
       }

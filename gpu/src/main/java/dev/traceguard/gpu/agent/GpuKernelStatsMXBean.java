@@ -1,0 +1,34 @@
+package dev.traceguard.gpu.agent;
+
+/**
+ * Kernel timing of this JVM, for {@code traceguard profile} to read over JMX at {@value
+ * GpuKernelStats#OBJECT_NAME}.
+ */
+public interface GpuKernelStatsMXBean {
+  /** Per kernel: count, total, p50, p99; most total time first. */
+  KernelStat[] getKernels();
+
+  /** Per stream: launches, busy time, utilisation, stream-state samples. */
+  StreamStat[] getStreams();
+
+  /** Launches wrapped in an event pair. */
+  long getTimedLaunches();
+
+  /** Launches not timed (every event pair in flight, or an event call failed). */
+  long getUntimedLaunches();
+
+  /** Event pairs recorded and not yet harvested. */
+  int getPending();
+
+  /** Mean host time the timing adds to a launch, ns. */
+  double getTimingOverheadNanosPerLaunch();
+
+  /** CPU time of the harvest thread, ns. */
+  long getHarvestCpuNanos();
+
+  /** Whether launches are still timed. */
+  boolean isActive();
+
+  /** Stops timing (what detaching does): launches go straight to the driver again. */
+  void stop();
+}

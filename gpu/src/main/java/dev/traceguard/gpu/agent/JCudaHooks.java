@@ -1,0 +1,152 @@
+package dev.traceguard.gpu.agent;
+
+import dev.traceguard.gpu.GpuProbe;
+import dev.traceguard.gpu.GpuStatus;
+import dev.traceguard.gpu.timing.LaunchTimer;
+import dev.traceguard.gpu.timing.TimingBackend;
+import javax.management.JMException;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * Drop-in replacements for {@code JCudaDriver.cuModuleGetFunction} and {@code
+ * JCudaDriver.cuLaunchKernel} with the same signatures: they pass every call to JCuda and, while
+ * {@link #install} is in force, time launches. Call sites of an application can be pointed here
+ * (statically, or by rewriting them when the classes load); without {@link #install} they cost a
+ * volatile read.
+ */
+public final class JCudaHooks {
+  private static volatile KernelInterceptor<CUfunction, CUmodule, CUstream, Pointer> interceptor;
+  private static volatile GpuKernelStats stats;
+
+  private JCudaHooks() {}
+
+  /** The driver calls of JCuda. */
+  static final class JCudaCalls implements DriverCalls<CUfunction, CUmodule, CUstream, Pointer> {
+    @Override
+    public int getFunction(CUfunction function, CUmodule module, String name) {
+      return JCudaDriver.cuModuleGetFunction(function, module, name);
+    }
+
+    @Override
+    public int launch(CUfunction f, int gx, int gy, int gz, int bx, int by, int bz, int shared, CUstream stream,
+        Pointer params, Pointer extra) {
+      return JCudaDriver.cuLaunchKernel(f, gx, gy, gz, bx, by, bz, shared, stream, params, extra);
+    }
+
+    @Override
+    public boolean busy(CUstream stream) {
+      return JCudaDriver.cuStreamQuery(stream) == CUresult.CUDA_ERROR_NOT_READY;
+    }
+  }
+
+  /** Driver-API events, created in the launching thread's context. */
+  static final class CuEventBackend implements TimingBackend<CUstream, CUevent> {
+    @Override
+    public CUevent create() {
+      CUevent e = new CUevent();
+      check(JCudaDriver.cuEventCreate(e, CUevent_flags.CU_EVENT_DEFAULT), "cuEventCreate");
+      return e;
+    }
+
+    @Override
+    public void record(CUevent event, CUstream stream) {
+      check(JCudaDriver.cuEventRecord(event, stream), "cuEventRecord");
+    }
+
+    @Override
+    public boolean done(CUevent event) {
+      int rc = JCudaDriver.cuEventQuery(event);
+      if (rc == CUresult.CUDA_ERROR_NOT_READY) {
+        return false;
+      }
+      check(rc, "cuEventQuery");
+      return true;
+    }
+
+    @Override
+    public long elapsedNanos(CUevent start, CUevent stop) {
+      float[] ms = new float[1];
+      check(JCudaDriver.cuEventElapsedTime(ms, start, stop), "cuEventElapsedTime");
+      return Math.round(ms[0] * 1_000_000.0);
+    }
+
+    @Override
+    public void destroy(CUevent event) {
+      JCudaDriver.cuEventDestroy(event);
+    }
+
+    private static void check(int rc, String call) {
+      if (rc != CUresult.CUDA_SUCCESS) {
+        throw new IllegalStateException(call + " returned " + CUresult.stringFor(rc));
+      }
+    }
+  }
+
+  /**
+   * Starts timing launches in this JVM and registers the MBean. Call on a thread whose current
+   * CUDA context is the application's (the harvest thread makes it current too).
+   *
+   * @param maxPairs event pairs in flight at most
+   * @param maxKernels kernel names tracked at most
+   * @return the MBean, or null when the probe says CUDA cannot be used here
+   */
+  public static synchronized GpuKernelStats install(int maxPairs, int maxKernels) throws JMException {
+    GpuStatus s = GpuProbe.probe();
+    if (!s.ok()) {
+      return null;
+    }
+    uninstall();
+    CUcontext ctx = new CUcontext();
+    JCudaDriver.cuCtxGetCurrent(ctx);
+    LaunchTimer<CUstream, CUevent> timer = new LaunchTimer<>(new CuEventBackend(), System::nanoTime, maxPairs,
+        maxKernels);
+    KernelInterceptor<CUfunction, CUmodule, CUstream, Pointer> i =
+        new KernelInterceptor<>(new JCudaCalls(), timer, CUstream::toString, 4096, 256);
+    Harvester h = new Harvester(i, 1_000_000, () -> JCudaDriver.cuCtxSetCurrent(ctx));
+    GpuKernelStats mbean = new GpuKernelStats(i, h);
+    mbean.register();
+    h.start();
+    interceptor = i;
+    stats = mbean;
+    return mbean;
+  }
+
+  /** Stops timing and unregisters the MBean; launches go straight to JCuda again. */
+  public static synchronized void uninstall() throws JMException {
+    KernelInterceptor<CUfunction, CUmodule, CUstream, Pointer> i = interceptor;
+    interceptor = null;
+    if (stats != null) {
+      stats.stop();
+      stats = null;
+      GpuKernelStats.unregister();
+    } else if (i != null) {
+      i.stop();
+    }
+  }
+
+  /** Same as {@code JCudaDriver.cuModuleGetFunction}, remembering the name while installed. */
+  public static int cuModuleGetFunction(CUfunction hfunc, CUmodule hmod, String name) {
+    KernelInterceptor<CUfunction, CUmodule, CUstream, Pointer> i = interceptor;
+    return i == null ? JCudaDriver.cuModuleGetFunction(hfunc, hmod, name) : i.cuModuleGetFunction(hfunc, hmod, name);
+  }
+
+  /** Same as {@code JCudaDriver.cuLaunchKernel}, timed with an event pair while installed. */
+  public static int cuLaunchKernel(CUfunction f, int gridDimX, int gridDimY, int gridDimZ, int blockDimX,
+      int blockDimY, int blockDimZ, int sharedMemBytes, CUstream hStream, Pointer kernelParams, Pointer extra) {
+    KernelInterceptor<CUfunction, CUmodule, CUstream, Pointer> i = interceptor;
+    if (i == null) {
+      return JCudaDriver.cuLaunchKernel(f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ,
+          sharedMemBytes, hStream, kernelParams, extra);
+    }
+    return i.cuLaunchKernel(f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ, sharedMemBytes,
+        hStream, kernelParams, extra);
+  }
+}

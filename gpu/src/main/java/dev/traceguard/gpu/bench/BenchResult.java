@@ -1,0 +1,41 @@
+package dev.traceguard.gpu.bench;
+
+import dev.traceguard.gpu.DeviceInfo;
+import dev.traceguard.gpu.timing.TimingSnapshot;
+
+/**
+ * What the bench measured.
+ *
+ * @param device the device it ran on
+ * @param settings what it ran
+ * @param timing per-kernel and per-stream timing of the timed phase, and the timer's own overhead
+ * @param launchNanosUntimed mean host time of one {@code cuLaunchKernel} of the empty kernel
+ * @param launchNanosTimed the same with the event pair around it
+ * @param launchesPerSecond launch rate of the timed phase
+ * @param harvestCpuNanos CPU time of the harvest thread during the timed phase
+ * @param timedPhaseNanos host wall time of the timed phase
+ * @param longKernelEventNanos event-pair time of the long kernel
+ * @param longKernelWallNanos host wall time from before its launch until its stop event was seen
+ */
+public record BenchResult(
+    DeviceInfo device,
+    BenchSettings settings,
+    TimingSnapshot timing,
+    double launchNanosUntimed,
+    double launchNanosTimed,
+    double launchesPerSecond,
+    long harvestCpuNanos,
+    long timedPhaseNanos,
+    long longKernelEventNanos,
+    long longKernelWallNanos) {
+
+  /** Harvest thread CPU as a share of one core during the timed phase. */
+  public double harvestCpuShare() {
+    return timedPhaseNanos <= 0 ? 0 : (double) harvestCpuNanos / timedPhaseNanos;
+  }
+
+  /** The verdicts on these figures. */
+  public BenchVerdict verdict() {
+    return BenchVerdict.of(this);
+  }
+}

@@ -1,0 +1,210 @@
+package dev.traceguard.gpu.bench;
+
+import dev.traceguard.gpu.CudaError;
+import dev.traceguard.gpu.CudaRuntime;
+import dev.traceguard.gpu.DeviceInfo;
+import dev.traceguard.gpu.GpuStatus;
+import dev.traceguard.gpu.timing.CudaEventBackend;
+import dev.traceguard.gpu.timing.LaunchTimer;
+import dev.traceguard.gpu.timing.TimingSnapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import jcuda.Pointer;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUstream;
+import jcuda.driver.JCudaDriver;
+import jcuda.runtime.JCuda;
+import jcuda.runtime.cudaEvent_t;
+import jcuda.runtime.cudaStream_t;
+
+/**
+ * Runs the bench on a real device: launches the shipped spin kernel on several streams, each
+ * launch timed by an event pair on its stream and harvested by a background thread through {@code
+ * cudaEventQuery} (the launching streams are never synchronised), measures what the timing adds to
+ * a launch, and checks event time against host wall time on one long kernel.
+ */
+public final class GpuBench {
+  /** The kernel that busy-waits a given number of nanoseconds. */
+  public static final String SPIN = "spin_ns";
+  /** The empty kernel, for launch cost. */
+  public static final String NOOP = "noop";
+  /** Where the PTX lives on the class path. */
+  public static final String PTX_RESOURCE = "/dev/traceguard/gpu/bench/kernels.ptx";
+
+  private static final int NON_BLOCKING = 0x01;
+
+  private GpuBench() {}
+
+  /** The PTX text of the bench kernels, NUL-terminated as {@code cuModuleLoadData} wants it. */
+  public static byte[] ptx() throws IOException {
+    try (InputStream in = GpuBench.class.getResourceAsStream(PTX_RESOURCE)) {
+      if (in == null) {
+        throw new IOException("bench kernels missing from the jar: " + PTX_RESOURCE);
+      }
+      byte[] b = in.readAllBytes();
+      byte[] z = new byte[b.length + 1];
+      System.arraycopy(b, 0, z, 0, b.length);
+      return z;
+    }
+  }
+
+  /** Runs the bench; call only when {@code status.ok()}. */
+  public static BenchResult run(GpuStatus status, BenchSettings s) throws CudaError, IOException {
+    DeviceInfo device = CudaRuntime.jcuda().device(s.device());
+    check("cudaSetDevice", JCuda.cudaSetDevice(s.device()));
+    check("cudaFree", JCuda.cudaFree(new Pointer()));
+    driver("cuInit", JCudaDriver.cuInit(0));
+    CUmodule module = new CUmodule();
+    driver("cuModuleLoadData", JCudaDriver.cuModuleLoadData(module, ptx()));
+    CUfunction spin = new CUfunction();
+    driver("cuModuleGetFunction", JCudaDriver.cuModuleGetFunction(spin, module, SPIN));
+    CUfunction noop = new CUfunction();
+    driver("cuModuleGetFunction", JCudaDriver.cuModuleGetFunction(noop, module, NOOP));
+    cudaStream_t[] streams = new cudaStream_t[s.streams()];
+    CUstream[] cuStreams = new CUstream[s.streams()];
+    for (int i = 0; i < streams.length; i++) {
+      streams[i] = new cudaStream_t();
+      check("cudaStreamCreateWithFlags", JCuda.cudaStreamCreateWithFlags(streams[i], NON_BLOCKING));
+      cuStreams[i] = new CUstream(streams[i]);
+    }
+    long deadline = System.nanoTime() + s.timeoutMillis() * 1_000_000L;
+    Pointer spinArgs = Pointer.to(Pointer.to(new long[] {s.kernelNanos()}));
+    try {
+      // Warm up: the first launches pay for module and stream setup.
+      for (int i = 0; i < 100; i++) {
+        launch(noop, cuStreams[0], null);
+      }
+      waitIdle(streams, deadline);
+
+      int n = Math.max(100, s.launches() / 10);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        launch(noop, cuStreams[0], null);
+      }
+      double untimed = (double) (System.nanoTime() - t0) / n;
+      waitIdle(streams, deadline);
+
+      LaunchTimer<cudaStream_t, cudaEvent_t> timer =
+          new LaunchTimer<>(new CudaEventBackend(), System::nanoTime, 4096, 64);
+      t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        timer.time(NOOP, streams[0], "stream-0", () -> launchRc(noop, cuStreams[0], null));
+      }
+      double timed = (double) (System.nanoTime() - t0) / n;
+      waitHarvested(timer, deadline);
+      waitIdle(streams, deadline);
+
+      LaunchTimer<cudaStream_t, cudaEvent_t> bench =
+          new LaunchTimer<>(new CudaEventBackend(), System::nanoTime, 8192, 64);
+      AtomicBoolean running = new AtomicBoolean(true);
+      AtomicLong harvestCpu = new AtomicLong();
+      Thread harvester = new Thread(() -> {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long c0 = mx.getCurrentThreadCpuTime();
+        while (running.get()) {
+          bench.harvest();
+          LockSupport.parkNanos(1_000_000);
+        }
+        harvestCpu.set(mx.getCurrentThreadCpuTime() - c0);
+      }, "traceguard-bench-harvest");
+      harvester.setDaemon(true);
+      harvester.start();
+      long p0 = System.nanoTime();
+      for (int i = 0; i < s.launches(); i++) {
+        int k = i % streams.length;
+        bench.time(SPIN, streams[k], "stream-" + k, () -> launchRc(spin, cuStreams[k], spinArgs));
+      }
+      while (bench.pending() > 0 && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(1_000_000);
+      }
+      long phase = System.nanoTime() - p0;
+      running.set(false);
+      try {
+        harvester.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      TimingSnapshot snap = bench.snapshot();
+      bench.close();
+      timer.close();
+
+      // One long kernel: event time against host wall time, polling the stop event.
+      CudaEventBackend ev = new CudaEventBackend();
+      cudaEvent_t a = ev.create();
+      cudaEvent_t b = ev.create();
+      Pointer longArgs = Pointer.to(Pointer.to(new long[] {s.longKernelNanos()}));
+      long w0 = System.nanoTime();
+      ev.record(a, streams[0]);
+      launch(spin, cuStreams[0], longArgs);
+      ev.record(b, streams[0]);
+      while (!ev.done(b) && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(20_000);
+      }
+      long wall = System.nanoTime() - w0;
+      long evNanos = ev.elapsedNanos(a, b);
+      ev.destroy(a);
+      ev.destroy(b);
+      double rate = phase <= 0 ? 0 : s.launches() * 1e9 / phase;
+      return new BenchResult(device, s, snap, untimed, timed, rate, harvestCpu.get(), phase, evNanos, wall);
+    } catch (CudaError | IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CudaError("cudaEvent*", -1, "error", e.getMessage());
+    } finally {
+      for (cudaStream_t st : streams) {
+        if (st != null) {
+          JCuda.cudaStreamDestroy(st);
+        }
+      }
+      JCudaDriver.cuModuleUnload(module);
+    }
+  }
+
+  private static int launchRc(CUfunction f, CUstream stream, Pointer args) {
+    return JCudaDriver.cuLaunchKernel(f, 1, 1, 1, 1, 1, 1, 0, stream, args, null);
+  }
+
+  private static void launch(CUfunction f, CUstream stream, Pointer args) throws CudaError {
+    driver("cuLaunchKernel", launchRc(f, stream, args));
+  }
+
+  /** Waits until every stream is idle by polling cudaStreamQuery (never cudaStreamSynchronize). */
+  private static void waitIdle(cudaStream_t[] streams, long deadline) throws CudaError {
+    for (cudaStream_t st : streams) {
+      int rc;
+      while ((rc = JCuda.cudaStreamQuery(st)) == CudaError.NOT_READY) {
+        if (System.nanoTime() > deadline) {
+          throw new CudaError("cudaStreamQuery", CudaError.NOT_READY, "cudaErrorNotReady",
+              "the device did not finish the bench's work in time");
+        }
+        LockSupport.parkNanos(100_000);
+      }
+      check("cudaStreamQuery", rc);
+    }
+  }
+
+  private static void waitHarvested(LaunchTimer<?, ?> timer, long deadline) {
+    while (timer.pending() > 0 && System.nanoTime() < deadline) {
+      timer.harvest();
+      LockSupport.parkNanos(100_000);
+    }
+  }
+
+  private static void check(String call, int rc) throws CudaError {
+    if (rc != 0) {
+      throw new CudaError(call, rc, JCuda.cudaGetErrorName(rc), JCuda.cudaGetErrorString(rc));
+    }
+  }
+
+  private static void driver(String call, int rc) throws CudaError {
+    if (rc != 0) {
+      throw new CudaError(call, rc, jcuda.driver.CUresult.stringFor(rc), "CUDA driver API error");
+    }
+  }
+}
