@@ -1,0 +1,127 @@
+package dev.traceguard.analyzers.slo;
+
+import dev.traceguard.analyzers.model.Labels;
+import dev.traceguard.analyzers.model.MetricSeries;
+import dev.traceguard.analyzers.model.MetricStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Computes {@code sum by (group) (rate(x[w]))} for every indicator from raw counter samples, as
+ * Prometheus evaluates it at each step of a query_range.
+ */
+public final class OfflineRates {
+  /** Everything needed from raw samples: the indicators and their per-group rates. */
+  public record Result(List<Sli> slis, List<GroupRates> groups, List<Problem> problems) {}
+
+  /** A series' per-step rates, computed once. */
+  public record SeriesRates(SliCatalog.SeriesInfo info, StepSeries rates) {}
+
+  private OfflineRates() {}
+
+  /**
+   * The per-step rates of one series with {@code n} samples (times in ms, ascending), or null
+   * when it has fewer than two.
+   */
+  public static StepSeries rates(long[] tMs, double[] v, int n, long windowMs, long stepMs) {
+    if (n < 2) {
+      return null;
+    }
+    long first = Math.floorDiv(tMs[0] + stepMs - 1, stepMs);
+    long last = Math.floorDiv(tMs[n - 1] + windowMs, stepMs);
+    if (last < first) {
+      return null;
+    }
+    double[] out = new double[(int) (last - first + 1)];
+    PromRate.rates(tMs, v, n, windowMs, stepMs, first, out);
+    return new StepSeries(first, out);
+  }
+
+  /** Reads the rates of every counter-like series selected in {@code store}. */
+  public static Result compute(MetricStore store, SloOptions o) {
+    List<Problem> problems = new ArrayList<>();
+    List<SeriesRates> all = new ArrayList<>();
+    long windowMs = o.rateWindow().toMillis();
+    long stepMs = o.step().toMillis();
+    long[] t = new long[16];
+    double[] v = new double[16];
+    for (MetricSeries s : store.series()) {
+      if (!counterLike(s.name()) || !o.selector().matches(s.name(), s.labels())) {
+        continue;
+      }
+      s.sortByTime();
+      if (t.length < s.size()) {
+        t = new long[s.size()];
+        v = new double[s.size()];
+      }
+      int n = 0;
+      int nan = 0;
+      int untimed = 0;
+      for (int i = 0; i < s.size(); i++) {
+        if (s.time(i) == MetricSeries.NO_TIMESTAMP) {
+          untimed++;
+          continue;
+        }
+        double x = s.value(i);
+        if (Double.isNaN(x)) {
+          nan++;
+          continue;
+        }
+        long ms = Math.floorDiv(s.time(i), 1_000_000L);
+        if (n > 0 && ms == t[n - 1]) {
+          v[n - 1] = x;
+          continue;
+        }
+        t[n] = ms;
+        v[n] = x;
+        n++;
+      }
+      String where = s.name() + s.labels();
+      if (untimed > 0) {
+        problems.add(new Problem(where, untimed + " samples without a timestamp were left out; a history needs"
+            + " timestamped samples (a dump, not one scrape)"));
+      }
+      if (nan > 0) {
+        problems.add(new Problem(where, nan + " NaN samples in a counter were left out; the steps around them"
+            + " use the samples on either side"));
+      }
+      all.add(new SeriesRates(new SliCatalog.SeriesInfo(s.name(), s.labels()), rates(t, v, n, windowMs, stepMs)));
+    }
+    return aggregate(all, o, problems);
+  }
+
+  static boolean counterLike(String name) {
+    return name.endsWith("_bucket") || name.endsWith("_count") || name.endsWith("_sum") || name.endsWith("_total");
+  }
+
+  /** Detects the indicators among {@code all} and sums their rates per group. */
+  public static Result aggregate(List<SeriesRates> all, SloOptions o, List<Problem> problems) {
+    List<SliCatalog.SeriesInfo> infos = new ArrayList<>();
+    for (SeriesRates r : all) {
+      infos.add(r.info());
+    }
+    List<Sli> slis = SliCatalog.detect(infos, o.groupBy(), o.errorRegex());
+    List<GroupRates> groups = new ArrayList<>();
+    for (Sli sli : slis) {
+      Map<Labels, GroupRates> byGroup = new LinkedHashMap<>();
+      for (SeriesRates r : all) {
+        String c = sli.component(r.info().name(), r.info().labels());
+        if (c == null) {
+          continue;
+        }
+        GroupRates g = byGroup.computeIfAbsent(sli.group(r.info().labels()), k -> GroupRates.empty(sli, k));
+        StepSeries target = g.component(c);
+        if (r.rates() != null) {
+          target.addAll(r.rates());
+          if (sli.kind() == Sli.Kind.ERRORS && sli.isError(r.info().labels())) {
+            g.component("errors").addAll(r.rates());
+          }
+        }
+      }
+      groups.addAll(byGroup.values());
+    }
+    return new Result(slis, groups, problems);
+  }
+}
