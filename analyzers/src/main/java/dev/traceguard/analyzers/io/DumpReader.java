@@ -210,6 +210,14 @@ public final class DumpReader {
       return DumpFormat.OTLP_JSON;
     }
     if (c == '[') {
+      // promtool query range/instant -o json prints the bare result array of series objects.
+      int j = i + 1;
+      while (j < head.length && (head[j] == ' ' || head[j] == '\t' || head[j] == '\r' || head[j] == '\n')) {
+        j++;
+      }
+      if (j < head.length && head[j] == '{' && text.startsWith("\"metric\"", skipBlank(head, j + 1))) {
+        return DumpFormat.PROMETHEUS_API_JSON;
+      }
       return DumpFormat.OTLP_JSON;
     }
     if (text.contains("\"scopeSpans\"") || text.contains("\"resourceSpans\"") || text.contains("\"scope_spans\"")
@@ -228,6 +236,13 @@ public final class DumpReader {
         + "); expected OTLP JSON or protobuf, Prometheus text/OpenMetrics, Prometheus API JSON or"
         + " promtool tsdb dump output, optionally gzip-compressed");
     return null;
+  }
+
+  private static int skipBlank(byte[] head, int j) {
+    while (j < head.length && (head[j] == ' ' || head[j] == '\t' || head[j] == '\r' || head[j] == '\n')) {
+      j++;
+    }
+    return j;
   }
 
   /** Reports progress every 1 MiB. */
