@@ -12,11 +12,18 @@ import java.util.TreeMap;
  * @param sli the indicator
  * @param group the group's labels
  * @param components component name to its rates
+ * @param examples labels of one real series per kind ({@code series}, {@code error}, {@code ok}),
+ *     used to write synthetic test series that the same selectors match
  */
-public record GroupRates(Sli sli, Labels group, Map<String, StepSeries> components) {
+public record GroupRates(Sli sli, Labels group, Map<String, StepSeries> components, Map<String, Labels> examples) {
   /** A group with no data yet. */
   public static GroupRates empty(Sli sli, Labels group) {
-    return new GroupRates(sli, group, new TreeMap<>());
+    return new GroupRates(sli, group, new TreeMap<>(), new TreeMap<>());
+  }
+
+  /** Remembers {@code labels} as the example of {@code kind} unless one is known. */
+  public void example(String kind, Labels labels) {
+    examples.putIfAbsent(kind, labels);
   }
 
   /** The component's series, created empty when new. */

@@ -113,6 +113,10 @@ public final class OfflineRates {
         }
         GroupRates g = byGroup.computeIfAbsent(sli.group(r.info().labels()), k -> GroupRates.empty(sli, k));
         StepSeries target = g.component(c);
+        g.example("series", r.info().labels());
+        if (sli.kind() == Sli.Kind.ERRORS) {
+          g.example(sli.isError(r.info().labels()) ? "error" : "ok", r.info().labels());
+        }
         if (r.rates() != null) {
           target.addAll(r.rates());
           if (sli.kind() == Sli.Kind.ERRORS && sli.isError(r.info().labels())) {
