@@ -10,6 +10,8 @@ public enum ExitCode {
   USAGE(2, "usage error, or no input readable at all"),
   /** Some records could not be read (and no finding at or above --fail-on). */
   PARTIAL(3, "input partly unreadable: records skipped (see inputs[].errors)"),
+  /** slo: the Prometheus server was unreachable, too slow, answered an HTTP error or malformed JSON. */
+  PROMETHEUS(5, "slo: Prometheus unreachable, timed out, answered an HTTP error or malformed JSON"),
   /** A bug in traceguard. */
   INTERNAL(70, "internal error (a bug: please report it with --verbose output)");
 

@@ -14,9 +14,9 @@ import java.util.Arrays;
  * @param p50 50th percentile of the per-step values
  * @param p95 95th percentile of the per-step values
  * @param p99 99th percentile of the per-step values
- * @param meanLow mean − k·σ
+ * @param meanLow mean − k·σ (not below zero when no value is negative)
  * @param meanHigh mean + k·σ
- * @param madLow median − k·MAD
+ * @param madLow median − k·MAD (not below zero when no value is negative)
  * @param madHigh median + k·MAD
  * @param bucketWidth for latency: the width of the histogram bucket the median falls in; NaN otherwise
  * @param hourOfDay median per UTC hour of day (NaN for hours without data), or null when the history covers
@@ -64,9 +64,12 @@ public record Baseline(
     double[] hours = spanMs >= 2 * 86_400_000L ? seasonal(values, times, n, 24, 3_600_000L, 0) : null;
     // The epoch began on a Thursday: shift by 3 days so index 0 is Monday.
     double[] days = spanMs >= 14 * 86_400_000L ? seasonal(values, times, n, 7, 86_400_000L, 3) : null;
+    // Latencies and ratios are never negative: a band reaching below zero is cut at zero.
+    double floor = sorted.length > 0 && sorted[0] >= 0 ? 0 : Double.NEGATIVE_INFINITY;
     return new Baseline(n, n - m, mean, sd, median, mad,
         Stats.quantileSorted(sorted, n, 0.5), Stats.quantileSorted(sorted, n, 0.95), Stats.quantileSorted(sorted, n, 0.99),
-        mean - k * sd, mean + k * sd, median - k * mad, median + k * mad, width, hours, days);
+        Math.max(floor, mean - k * sd), mean + k * sd, Math.max(floor, median - k * mad), median + k * mad, width, hours,
+        days);
   }
 
   private static double[] seasonal(double[] values, long[] times, int n, int slots, long slotMs, int shift) {

@@ -295,10 +295,12 @@ public final class SloBaseline {
       int with = 0;
       for (long k = start; k < start + w && k <= to; k++) {
         int i = (int) (k - lo);
-        if (!Double.isNaN(total[i]) && !Double.isNaN(good[i])) {
-          t += total[i];
-          gsum += total[i] * good[i];
+        if (!Double.isNaN(total[i])) {
           with++;
+          if (total[i] > 0 && !Double.isNaN(good[i])) {
+            t += total[i];
+            gsum += total[i] * good[i];
+          }
         }
       }
       // A window counts when at least half of it has data.
