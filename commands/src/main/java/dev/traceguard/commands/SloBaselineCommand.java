@@ -332,7 +332,7 @@ public final class SloBaselineCommand implements Callable<Integer> {
         return usage("no metric series could be read from the inputs");
       }
       source = String.join(" ", dumps);
-      rates = OfflineRates.compute(telemetry.metrics(), o);
+      rates = OfflineRates.compute(telemetry, o);
     }
     SloBaseline.Outcome outcome = SloBaseline.run(rates.groups(), rates.problems(), o);
     SloReport report = new SloReport(VersionProvider.version(), source, inputs, o, outcome.results(), outcome.problems());

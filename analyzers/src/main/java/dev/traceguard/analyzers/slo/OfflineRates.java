@@ -3,6 +3,7 @@ package dev.traceguard.analyzers.slo;
 import dev.traceguard.analyzers.model.Labels;
 import dev.traceguard.analyzers.model.MetricSeries;
 import dev.traceguard.analyzers.model.MetricStore;
+import dev.traceguard.analyzers.model.Telemetry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,15 @@ public final class OfflineRates {
 
   /** Reads the rates of every counter-like series selected in {@code store}. */
   public static Result compute(MetricStore store, SloOptions o) {
+    return compute(store, o, null);
+  }
+
+  /** As {@link #compute(MetricStore, SloOptions)}, naming inputs and lines in problems. */
+  public static Result compute(Telemetry telemetry, SloOptions o) {
+    return compute(telemetry.metrics(), o, telemetry);
+  }
+
+  private static Result compute(MetricStore store, SloOptions o, Telemetry telemetry) {
     List<Problem> problems = new ArrayList<>();
     List<SeriesRates> all = new ArrayList<>();
     long windowMs = o.rateWindow().toMillis();
@@ -79,6 +89,9 @@ public final class OfflineRates {
         n++;
       }
       String where = s.name() + s.labels();
+      if (telemetry != null && s.input() >= 0 && s.input() < telemetry.inputs().size()) {
+        where = telemetry.inputs().get(s.input()).path() + ":" + s.line() + ": " + where;
+      }
       if (untimed > 0) {
         problems.add(new Problem(where, untimed + " samples without a timestamp were left out; a history needs"
             + " timestamped samples (a dump, not one scrape)"));
