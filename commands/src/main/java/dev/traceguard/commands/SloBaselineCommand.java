@@ -15,6 +15,7 @@ import dev.traceguard.analyzers.slo.SloBaseline;
 import dev.traceguard.analyzers.slo.SloOptions;
 import dev.traceguard.analyzers.slo.SloReport;
 import dev.traceguard.analyzers.slo.SloRuleWriter;
+import dev.traceguard.analyzers.slo.StreamingRates;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -299,24 +300,18 @@ public final class SloBaselineCommand implements Callable<Integer> {
         err.println("queried " + prometheus + ": " + p.queries() + " requests");
       }
     } else {
-      Telemetry telemetry = new Telemetry();
-      for (String dump : dumps) {
-        if (dump.equals("-")) {
-          DumpReader.read("-", System.in, telemetry, null);
-          continue;
+      // Points are turned into per-step rates series by series while reading, so a week of
+      // thousands of series needs no room for all its points; input that is not written series
+      // by series is read again the plain way.
+      boolean stream = !dumps.contains("-");
+      Telemetry telemetry = read(o, stream);
+      StreamingRates streamed = streaming;
+      if (stream && streamed.unsorted()) {
+        if (verbosity.verbose()) {
+          err.println("input is not grouped by series; reading it again into memory");
         }
-        Path path = Path.of(dump);
-        if (Files.isDirectory(path)) {
-          List<Path> files;
-          try (Stream<Path> list = Files.list(path)) {
-            files = list.filter(Files::isRegularFile).sorted().toList();
-          }
-          for (Path f : files) {
-            DumpReader.read(f, telemetry);
-          }
-        } else {
-          DumpReader.read(path, telemetry);
-        }
+        telemetry = read(o, false);
+        streamed = null;
       }
       inputs = telemetry.inputs();
       boolean any = false;
@@ -332,8 +327,41 @@ public final class SloBaselineCommand implements Callable<Integer> {
         return usage("no metric series could be read from the inputs");
       }
       source = String.join(" ", dumps);
-      rates = OfflineRates.compute(telemetry, o);
+      rates = streamed != null ? streamed.result() : OfflineRates.compute(telemetry, o);
     }
+    return finish(o, sel, names, threshold, rates, inputs, source);
+  }
+
+  private StreamingRates streaming;
+
+  private Telemetry read(SloOptions o, boolean stream) throws IOException {
+    Telemetry telemetry = new Telemetry();
+    streaming = stream ? new StreamingRates(o, telemetry) : null;
+    telemetry.metrics().pointSink(streaming);
+    for (String dump : dumps) {
+      if (dump.equals("-")) {
+        DumpReader.read("-", System.in, telemetry, null);
+        continue;
+      }
+      Path path = Path.of(dump);
+      if (Files.isDirectory(path)) {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(path)) {
+          files = list.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path f : files) {
+          DumpReader.read(f, telemetry);
+        }
+      } else {
+        DumpReader.read(path, telemetry);
+      }
+    }
+    telemetry.metrics().pointSink(null);
+    return telemetry;
+  }
+
+  private int finish(SloOptions o, Selector sel, SloRuleWriter.Naming names, Severity threshold,
+      OfflineRates.Result rates, List<InputSummary> inputs, String source) throws IOException {
     SloBaseline.Outcome outcome = SloBaseline.run(rates.groups(), rates.problems(), o);
     SloReport report = new SloReport(VersionProvider.version(), source, inputs, o, outcome.results(), outcome.problems());
     for (Problem p : outcome.problems()) {

@@ -53,56 +53,87 @@ public final class OfflineRates {
   private static Result compute(MetricStore store, SloOptions o, Telemetry telemetry) {
     List<Problem> problems = new ArrayList<>();
     List<SeriesRates> all = new ArrayList<>();
-    long windowMs = o.rateWindow().toMillis();
-    long stepMs = o.step().toMillis();
     long[] t = new long[16];
     double[] v = new double[16];
     for (MetricSeries s : store.series()) {
       if (!counterLike(s.name()) || !o.selector().matches(s.name(), s.labels())) {
         continue;
       }
-      s.sortByTime();
       if (t.length < s.size()) {
         t = new long[s.size()];
         v = new double[s.size()];
       }
-      int n = 0;
-      int nan = 0;
-      int untimed = 0;
       for (int i = 0; i < s.size(); i++) {
-        if (s.time(i) == MetricSeries.NO_TIMESTAMP) {
-          untimed++;
-          continue;
-        }
-        double x = s.value(i);
-        if (Double.isNaN(x)) {
-          nan++;
-          continue;
-        }
-        long ms = Math.floorDiv(s.time(i), 1_000_000L);
-        if (n > 0 && ms == t[n - 1]) {
-          v[n - 1] = x;
-          continue;
-        }
-        t[n] = ms;
-        v[n] = x;
-        n++;
+        t[i] = s.time(i);
+        v[i] = s.value(i);
       }
-      String where = s.name() + s.labels();
-      if (telemetry != null && s.input() >= 0 && s.input() < telemetry.inputs().size()) {
-        where = telemetry.inputs().get(s.input()).path() + ":" + s.line() + ": " + where;
-      }
-      if (untimed > 0) {
-        problems.add(new Problem(where, untimed + " samples without a timestamp were left out; a history needs"
-            + " timestamped samples (a dump, not one scrape)"));
-      }
-      if (nan > 0) {
-        problems.add(new Problem(where, nan + " NaN samples in a counter were left out; the steps around them"
-            + " use the samples on either side"));
-      }
-      all.add(new SeriesRates(new SliCatalog.SeriesInfo(s.name(), s.labels()), rates(t, v, n, windowMs, stepMs)));
+      all.add(one(s, t, v, s.size(), o, telemetry, problems));
     }
     return aggregate(all, o, problems);
+  }
+
+  /**
+   * The rates of one series from its points (times in ns; both arrays are reordered and
+   * overwritten), reporting untimed and NaN points as problems.
+   */
+  static SeriesRates one(MetricSeries s, long[] tNs, double[] v, int size, SloOptions o, Telemetry telemetry,
+      List<Problem> problems) {
+    sortByTime(tNs, v, size);
+    int n = 0;
+    int nan = 0;
+    int untimed = 0;
+    for (int i = 0; i < size; i++) {
+      if (tNs[i] == MetricSeries.NO_TIMESTAMP) {
+        untimed++;
+        continue;
+      }
+      double x = v[i];
+      if (Double.isNaN(x)) {
+        nan++;
+        continue;
+      }
+      long ms = Math.floorDiv(tNs[i], 1_000_000L);
+      if (n > 0 && ms == tNs[n - 1]) {
+        v[n - 1] = x;
+        continue;
+      }
+      tNs[n] = ms;
+      v[n] = x;
+      n++;
+    }
+    String where = s.name() + s.labels();
+    if (telemetry != null && s.input() >= 0 && s.input() < telemetry.inputs().size()) {
+      where = telemetry.inputs().get(s.input()).path() + ":" + s.line() + ": " + where;
+    }
+    if (untimed > 0) {
+      problems.add(new Problem(where, untimed + " samples without a timestamp were left out; a history needs"
+          + " timestamped samples (a dump, not one scrape)"));
+    }
+    if (nan > 0) {
+      problems.add(new Problem(where, nan + " NaN samples in a counter were left out; the steps around them"
+          + " use the samples on either side"));
+    }
+    return new SeriesRates(new SliCatalog.SeriesInfo(s.name(), s.labels()),
+        rates(tNs, v, n, o.rateWindow().toMillis(), o.step().toMillis()));
+  }
+
+  private static void sortByTime(long[] t, double[] v, int n) {
+    for (int i = 1; i < n; i++) {
+      if (t[i] < t[i - 1]) {
+        Integer[] order = new Integer[n];
+        for (int k = 0; k < n; k++) {
+          order[k] = k;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Long.compare(t[a], t[b]));
+        long[] t2 = java.util.Arrays.copyOf(t, n);
+        double[] v2 = java.util.Arrays.copyOf(v, n);
+        for (int k = 0; k < n; k++) {
+          t[k] = t2[order[k]];
+          v[k] = v2[order[k]];
+        }
+        return;
+      }
+    }
   }
 
   static boolean counterLike(String name) {
