@@ -9,6 +9,7 @@
 #
 #   bench/slo-bench.sh                          # 2000 series, 7 days, 15 s
 #   SERIES=2000 DAYS=1 INTERVAL=15 bench/slo-bench.sh
+#   PROMTOOL=0 SERIES=220 bench/slo-bench.sh    # 7 days, traceguard only
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -45,16 +46,21 @@ tg_status=$(grep 'Exit status' "$tg_log" | awk '{print $NF}')
 slos=$(grep -c '"kind"' "$out/slo-bench-report.json" || true)
 
 secs() { echo "$1" | awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }'; }
-echo "traceguard slo baseline: wall $tg_wall (exit $tg_status, -Xmx$heap), peak RSS $((tg_rss / 1024)) MiB, $slos SLOs"
+tg_cpu=$(grep -E 'User time|System time' "$tg_log" | awk '{s += $NF} END {print s}')
+echo "traceguard slo baseline: wall $tg_wall, CPU ${tg_cpu}s (exit $tg_status, -Xmx$heap), peak RSS $((tg_rss / 1024)) MiB, $slos SLOs"
 
-if command -v promtool >/dev/null 2>&1; then
+if [ "${PROMTOOL:-1}" = 0 ]; then
+  echo "PROMTOOL=0: promtool not timed"
+elif command -v promtool >/dev/null 2>&1; then
   rm -rf "$out/slo-bench-tsdb"
   pt_log="$out/slo-bench-promtool.txt"
   /usr/bin/time -v promtool tsdb create-blocks-from openmetrics "$file" "$out/slo-bench-tsdb" > /dev/null 2> "$pt_log"
   pt_wall=$(grep 'Elapsed (wall clock)' "$pt_log" | awk '{print $NF}')
+  pt_cpu=$(grep -E 'User time|System time' "$pt_log" | awk '{s += $NF} END {print s}')
   rm -rf "$out/slo-bench-tsdb"
-  echo "promtool tsdb create-blocks-from openmetrics: wall $pt_wall"
-  awk -v a="$(secs "$tg_wall")" -v b="$(secs "$pt_wall")" 'BEGIN { printf "ratio traceguard/promtool: %.2f\n", a / b }'
+  echo "promtool tsdb create-blocks-from openmetrics: wall $pt_wall, CPU ${pt_cpu}s"
+  awk -v a="$(secs "$tg_wall")" -v b="$(secs "$pt_wall")" -v c="$tg_cpu" -v d="$pt_cpu" \
+    'BEGIN { printf "ratio traceguard/promtool: wall %.2f, CPU %.2f\n", a / b, c / d }'
 else
   echo "promtool not found (Debian package prometheus): no ratio"
 fi

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "  traceguard analyze testdata/clean/pipeline.jsonl",
       "  traceguard analyze --format json dumps/ > report.json",
+      "  traceguard slo baseline testdata/slo/history.om.gz",
       "  traceguard help analyze",
     },
     commandListHeading = "%nCommands:%n")

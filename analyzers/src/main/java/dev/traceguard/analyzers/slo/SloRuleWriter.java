@@ -621,7 +621,9 @@ public final class SloRuleWriter {
       sb.append("  service: ").append(Yaml.q(service(r))).append('\n');
       sb.append("  indicator:\n");
       sb.append("    metadata:\n");
-      sb.append("      name: ").append(Yaml.q(dns(id(r) + "-sli"))).append('\n');
+      // Truncate the SLO's name first so the indicator's stays distinct from it.
+      sb.append("      name: ").append(Yaml.q(dns(dns(id(r)).substring(0, Math.min(59, dns(id(r)).length())) + "-sli")))
+          .append('\n');
       sb.append("    spec:\n");
       sb.append("      ratioMetric:\n");
       sb.append("        counter: true\n");
