@@ -287,6 +287,10 @@ public final class SloBaselineCommand implements Callable<Integer> {
       if (startMs >= endMs) {
         return usage("--start must be before --end");
       }
+      if ((endMs - startMs) / o.step().toMillis() > OfflineRates.MAX_STEPS) {
+        return usage("--start to --end is more than " + OfflineRates.MAX_STEPS + " steps of --step; use a larger"
+            + " --step or a shorter range");
+      }
       source = prometheus.toString();
       PrometheusSource p = new PrometheusSource(prometheus, token, timeout);
       try {

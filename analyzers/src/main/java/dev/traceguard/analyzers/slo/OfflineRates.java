@@ -23,8 +23,15 @@ public final class OfflineRates {
   private OfflineRates() {}
 
   /**
+   * Steps one series may span: a year at 30 s steps. More (timestamps decades apart, or a tiny
+   * step over a long history) would take memory out of all proportion, so such a series is left
+   * out with a problem rather than risk running out of memory.
+   */
+  public static final int MAX_STEPS = 1 << 20;
+
+  /**
    * The per-step rates of one series with {@code n} samples (times in ms, ascending), or null
-   * when it has fewer than two.
+   * when it has fewer than two or spans more than {@link #MAX_STEPS} steps.
    */
   public static StepSeries rates(long[] tMs, double[] v, int n, long windowMs, long stepMs) {
     if (n < 2) {
@@ -32,7 +39,7 @@ public final class OfflineRates {
     }
     long first = Math.floorDiv(tMs[0] + stepMs - 1, stepMs);
     long last = Math.floorDiv(tMs[n - 1] + windowMs, stepMs);
-    if (last < first) {
+    if (last < first || last - first >= MAX_STEPS) {
       return null;
     }
     double[] out = new double[(int) (last - first + 1)];
@@ -113,8 +120,15 @@ public final class OfflineRates {
       problems.add(new Problem(where, nan + " NaN samples in a counter were left out; the steps around them"
           + " use the samples on either side"));
     }
+    long stepMs = o.step().toMillis();
+    if (n >= 2 && (tNs[n - 1] - tNs[0]) / stepMs >= MAX_STEPS - 2) {
+      problems.add(new Problem(where, "its samples span " + SloBaseline.human((tNs[n - 1] - tNs[0]) / 1000 * 1000)
+          + ", more than " + MAX_STEPS + " steps of " + SloBaseline.human(stepMs) + "; left out (check its timestamps,"
+          + " or use a larger --step)"));
+      return new SeriesRates(new SliCatalog.SeriesInfo(s.name(), s.labels()), null);
+    }
     return new SeriesRates(new SliCatalog.SeriesInfo(s.name(), s.labels()),
-        rates(tNs, v, n, o.rateWindow().toMillis(), o.step().toMillis()));
+        rates(tNs, v, n, o.rateWindow().toMillis(), stepMs));
   }
 
   private static void sortByTime(long[] t, double[] v, int n) {

@@ -94,6 +94,11 @@ public final class SloBaseline {
           + " computed; left out"));
       return null;
     }
+    if (hi - lo > 4L * OfflineRates.MAX_STEPS) {
+      problems.add(new Problem(where(g), "its series span " + (hi - lo) + " steps of " + human(stepMs)
+          + " from first to last; left out (series decades apart? narrow it with --selector)"));
+      return null;
+    }
     int n = (int) (hi - lo);
     double[] total = new double[n];
     double[] good = new double[n];

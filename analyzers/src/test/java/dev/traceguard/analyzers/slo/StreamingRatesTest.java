@@ -50,4 +50,18 @@ class StreamingRatesTest {
     DumpReader.read("x", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), t, null);
     assertThat(s.unsorted()).isTrue();
   }
+
+  @Test
+  void timestampsDecadesApartAreLeftOutNotAllocated() {
+    // Two samples 50 years apart (OpenMetrics: seconds) would need millions of 5-minute steps.
+    String text = "a_total{code=\"200\"} 1 1000\na_total{code=\"200\"} 2 1578000000\na_total{code=\"200\"} 3 1578000060\n"
+        + "b_total{code=\"500\"} 1 1577999940\nb_total{code=\"500\"} 2 1578000000\n# EOF\n";
+    Telemetry t = new Telemetry();
+    DumpReader.read("x", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), t, null);
+    SloOptions o = SloOptions.defaults();
+    OfflineRates.Result r = OfflineRates.compute(t, o);
+    assertThat(r.problems()).anySatisfy(p -> assertThat(p.message()).contains("left out").contains("steps"));
+    SloBaseline.Outcome out = SloBaseline.run(r.groups(), r.problems(), o);
+    assertThat(out.results()).extracting(x -> x.sli().metric()).containsExactly("b_total");
+  }
 }
