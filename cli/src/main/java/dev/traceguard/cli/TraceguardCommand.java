@@ -1,6 +1,7 @@
 package dev.traceguard.cli;
 
 import dev.traceguard.commands.AnalyzeCommand;
+import dev.traceguard.commands.SloCommand;
 import dev.traceguard.commands.ValidateCommand;
 import dev.traceguard.commands.VersionProvider;
 import dev.traceguard.commands.gpu.GpuCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Spec;
     name = "traceguard",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {AnalyzeCommand.class, ValidateCommand.class, GpuCommand.class},
+    subcommands = {AnalyzeCommand.class, ValidateCommand.class, SloCommand.class, GpuCommand.class},
     description = {
       "Diagnostics for AI inference services on the JVM: find broken trace context and what it"
           + " hides, from the dumps you already have."
@@ -22,6 +23,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "  traceguard analyze testdata/clean/pipeline.jsonl",
       "  traceguard analyze --format json dumps/ > report.json",
+      "  traceguard slo baseline testdata/slo/history.om.gz",
       "  traceguard help analyze",
       "  traceguard gpu info",
     },

@@ -10,6 +10,8 @@ public enum ExitCode {
   USAGE(2, "usage error, or no input readable at all"),
   /** Some records could not be read (and no finding at or above --fail-on). */
   PARTIAL(3, "input partly unreadable: records skipped (see inputs[].errors)"),
+  /** slo: the Prometheus server was unreachable, too slow, answered an HTTP error or malformed JSON. */
+  PROMETHEUS(5, "slo: Prometheus unreachable, timed out, answered an HTTP error or malformed JSON"),
   /** gpu: no CUDA driver found, no device visible, or CUDA support cannot load on this machine. */
   GPU_UNAVAILABLE(20, "no CUDA driver found, no CUDA device visible, or CUDA support cannot load here"),
   /** gpu: a CUDA call failed while the command ran. */

@@ -366,6 +366,14 @@ public final class DumpReader {
       return DumpFormat.OTLP_JSON;
     }
     if (c == '[') {
+      // promtool query range/instant -o json prints the bare result array of series objects.
+      int j = i + 1;
+      while (j < head.length && (head[j] == ' ' || head[j] == '\t' || head[j] == '\r' || head[j] == '\n')) {
+        j++;
+      }
+      if (j < head.length && head[j] == '{' && text.startsWith("\"metric\"", skipBlank(head, j + 1))) {
+        return DumpFormat.PROMETHEUS_API_JSON;
+      }
       return DumpFormat.OTLP_JSON;
     }
     if (text.contains("\"scopeSpans\"") || text.contains("\"resourceSpans\"") || text.contains("\"scope_spans\"")
@@ -413,6 +421,13 @@ public final class DumpReader {
   static boolean isZstd(byte[] b, int at) {
     return b.length >= at + 4 && (b[at] & 0xff) == 0x28 && (b[at + 1] & 0xff) == 0xb5
         && (b[at + 2] & 0xff) == 0x2f && (b[at + 3] & 0xff) == 0xfd;
+  }
+
+  private static int skipBlank(byte[] head, int j) {
+    while (j < head.length && (head[j] == ' ' || head[j] == '\t' || head[j] == '\r' || head[j] == '\n')) {
+      j++;
+    }
+    return j;
   }
 
   /** Reports progress every 1 MiB. */

@@ -22,6 +22,22 @@ public final class MetricStore {
   private final Set<String> undeclaredInUse = new HashSet<>();
   private final int maxSeries;
   private long samples;
+  private PointSink sink;
+
+  /**
+   * Receives points instead of the series keeping them, for consumers that process a series
+   * as it is read (a 7-day history of thousands of series does not fit in memory as points).
+   */
+  @FunctionalInterface
+  public interface PointSink {
+    /** One point of {@code series}, in input order. */
+    void point(MetricSeries series, long timeUnixNano, double value);
+  }
+
+  /** Sends every point added from now on to {@code sink} instead of its series (null: keep them again). */
+  public void pointSink(PointSink sink) {
+    this.sink = sink;
+  }
 
   /** A store that holds at most {@link #DEFAULT_MAX_SERIES} series. */
   public MetricStore() {
@@ -106,7 +122,11 @@ public final class MetricStore {
 
   /** Appends a point to a series, counting it. */
   public void add(MetricSeries s, long timeUnixNano, double value) {
-    s.add(timeUnixNano, value);
+    if (sink != null) {
+      sink.point(s, timeUnixNano, value);
+    } else {
+      s.add(timeUnixNano, value);
+    }
     samples++;
   }
 

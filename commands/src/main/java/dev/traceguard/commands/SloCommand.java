@@ -1,0 +1,33 @@
+package dev.traceguard.commands;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code traceguard slo}: service level objectives learned from history. */
+@Command(
+    name = "slo",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    subcommands = {SloBaselineCommand.class},
+    description = {
+      "Service level objectives from history: baselines, suggested objectives, and the Prometheus"
+          + " rules that watch them."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  traceguard slo baseline testdata/slo/history.om.gz",
+      "  traceguard help slo baseline"
+    },
+    commandListHeading = "%nCommands:%n")
+public final class SloCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  /** Used by picocli. */
+  public SloCommand() {}
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}
