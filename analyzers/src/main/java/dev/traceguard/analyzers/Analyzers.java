@@ -1,6 +1,7 @@
 package dev.traceguard.analyzers;
 
 import dev.traceguard.analyzers.context.ContextAnalyzer;
+import dev.traceguard.analyzers.jvm.JvmAnalyzer;
 import dev.traceguard.analyzers.model.Telemetry;
 import dev.traceguard.analyzers.report.Report;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ public final class Analyzers {
 
   /** Every analyzer, in the order they run. */
   public static List<Analyzer> all() {
-    return List.of(new ContextAnalyzer());
+    return List.of(new ContextAnalyzer(), new JvmAnalyzer());
   }
 
   /** Names of every analyzer. */
