@@ -2,6 +2,8 @@ package dev.traceguard.cli;
 
 import dev.traceguard.commands.AnalyzeCommand;
 import dev.traceguard.commands.VersionProvider;
+import dev.traceguard.commands.profile.ProfileCommand;
+import dev.traceguard.commands.profile.PsCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -11,7 +13,7 @@ import picocli.CommandLine.Spec;
     name = "traceguard",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {AnalyzeCommand.class},
+    subcommands = {AnalyzeCommand.class, PsCommand.class, ProfileCommand.class},
     description = {
       "Diagnostics for AI inference services on the JVM: find broken trace context and what it"
           + " hides, from the dumps you already have."
