@@ -126,7 +126,11 @@ final class PerfData {
     }
     // G1 (and ZGC, Shenandoah) report the whole heap for each generation; generational
     // collectors with fixed generations report their parts.
-    return young == old || Math.abs(young - old) < 64 ? Math.min(young, old) : young + old;
+    if (Math.abs(young - old) < 64) {
+      // G1 counts a few bytes of bookkeeping in each; the heap size itself is aligned to at least 64 KiB.
+      return Math.min(young, old) & ~0xFFFFL;
+    }
+    return young + old;
   }
 
   /** Every counter, for tests and --verbose. */

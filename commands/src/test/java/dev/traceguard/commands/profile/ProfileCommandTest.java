@@ -151,14 +151,15 @@ class ProfileCommandTest {
       Telemetry t = read(dump);
       MetricSeries d = direct(t);
       assertThat(d.size()).isGreaterThanOrEqualTo(4);
-      // Every sample shows the cache the workload had at that moment (a sample reads the pools
-      // within a second of its timestamp), plus the JVM's own few small buffers.
+      // Every sample shows the cache the workload had at that moment, plus the JVM's own few small
+      // buffers. A sample is stamped when it starts and reads the buffer pools after the memory
+      // pools: on a loaded machine that can be seconds later.
       base = (long) d.value(0);
       assertThat(base).isLessThan(2 * MIB);
       for (int i = 0; i < d.size(); i++) {
         long ms = d.time(i) / 1_000_000L;
         double low = cache.floorEntry(ms - 50).getValue();
-        double high = cache.floorEntry(ms + 1000).getValue();
+        double high = cache.floorEntry(ms + 3000).getValue();
         assertThat(d.value(i) - base).as("sample %d at %d; cache log %s", i, ms, cache)
             .isBetween(low - MIB, high + MIB);
       }
@@ -260,13 +261,13 @@ class ProfileCommandTest {
       assertThat(entry).contains("\"attachable\" : false").contains("\"javaVersion\" : \"" + System.getProperty("java.version") + "\"")
           .contains("InferenceWorkload").contains("\"heapMaxBytes\" : " + 64 * MIB);
 
-      new ProcessBuilder("kill", "-STOP", Long.toString(stopped.pid())).start().waitFor();
+      new ProcessBuilder("sh", "-c", "kill -STOP " + stopped.pid()).start().waitFor();
       try {
         Result hung = run("--pid", Long.toString(stopped.pid()), "-d", "0", "--attach-timeout", "1s");
         assertThat(hung.code()).as(hung.err()).isEqualTo(ExitCode.ATTACH_TIMEOUT.code());
         assertThat(hung.err()).contains("did not answer within 1.0 s").contains("stopped").hasLineCount(1);
       } finally {
-        new ProcessBuilder("kill", "-CONT", Long.toString(stopped.pid())).start().waitFor();
+        new ProcessBuilder("sh", "-c", "kill -CONT " + stopped.pid()).start().waitFor();
       }
     }
   }
