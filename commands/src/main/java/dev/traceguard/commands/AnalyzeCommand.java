@@ -88,7 +88,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = "--analyzers",
       split = ",",
       paramLabel = "NAME",
-      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context.")
+      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context, jvm.")
   List<String> analyzers = new ArrayList<>(List.of("all"));
 
   @Option(

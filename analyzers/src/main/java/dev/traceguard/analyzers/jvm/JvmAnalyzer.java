@@ -66,7 +66,10 @@ public final class JvmAnalyzer implements Analyzer {
       containerPressure(p, o, out);
       deadlock(p, out);
     }
-    out.stat("jvmProcesses", processes);
+    if (processes > 0) {
+      // Only when there were JVM samples, so reports of other telemetry stay as they were.
+      out.stat("jvmProcesses", processes);
+    }
   }
 
   /** One process's series by name. */

@@ -158,6 +158,10 @@ final class JvmConnection implements AutoCloseable {
       return new ProfileFailure(ExitCode.ATTACH_DISABLED, "process " + pid + " forbids attaching"
           + " (-XX:+DisableAttachMechanism); restart it without that flag", e);
     }
+    char state = ProcFs.state(pid);
+    if (state == 'T' || state == 't') {
+      return timedOut(pid, timeout);
+    }
     String socket = ".java_pid" + nsPid;
     if (ProcFs.hasUnixSocket(pid, "/" + socket) && !Files.exists(ProcFs.dir(pid).resolve("root/tmp").resolve(socket))) {
       return new ProfileFailure(ExitCode.ATTACH_SOCKET_MISSING, "process " + pid + " still listens on its attach"

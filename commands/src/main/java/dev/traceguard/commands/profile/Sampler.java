@@ -3,17 +3,9 @@ package dev.traceguard.commands.profile;
 import dev.traceguard.analyzers.jvm.JvmMetrics;
 import dev.traceguard.commands.ExitCode;
 import java.io.IOException;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ClassLoadingMXBean;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -22,8 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.Attribute;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
 
 /**
  * Takes one {@link Snapshot} of an attached JVM per call: memory pools, buffer pools, GC, threads,
@@ -39,42 +33,67 @@ final class Sampler {
   private final Clock clock;
   private final GpuMemory gpu;
   private final List<String> notes;
-  private final MemoryMXBean memory;
-  private final List<MemoryPoolMXBean> pools;
-  private final List<BufferPoolMXBean> buffers;
-  private final List<GarbageCollectorMXBean> collectors;
-  private final ThreadMXBean threads;
-  private final com.sun.management.OperatingSystemMXBean os;
-  private final ClassLoadingMXBean classes;
-  private final CompilationMXBean jit;
+  private final ObjectName memory;
+  private final List<ObjectName> pools;
+  private final List<ObjectName> buffers;
+  private final List<ObjectName> collectors;
   private final ObjectName threading;
+  private final ObjectName os;
+  private final ObjectName classes;
+  private final ObjectName jit;
   private final ObjectName diagnostic;
   private boolean allocatedAvailable = true;
   private boolean nmtAvailable = true;
 
+  /**
+   * Finds the MBeans to read. Reads go through {@link MBeanServerConnection#getAttributes} (one
+   * round trip per MBean and sample) rather than MXBean proxies (one per attribute): on a busy
+   * target every round trip waits for a scheduler slot.
+   */
   Sampler(long pid, MBeanServerConnection mbs, Clock clock, GpuMemory gpu, List<String> notes) throws IOException {
     this.pid = pid;
     this.mbs = mbs;
     this.clock = clock;
     this.gpu = gpu;
     this.notes = notes;
-    this.memory = ManagementFactory.newPlatformMXBeanProxy(mbs, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
-    this.pools = ManagementFactory.getPlatformMXBeans(mbs, MemoryPoolMXBean.class);
-    this.buffers = ManagementFactory.getPlatformMXBeans(mbs, BufferPoolMXBean.class);
-    this.collectors = ManagementFactory.getPlatformMXBeans(mbs, GarbageCollectorMXBean.class);
-    this.threads = ManagementFactory.newPlatformMXBeanProxy(mbs, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
-    this.os = ManagementFactory.newPlatformMXBeanProxy(mbs, ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME,
-        com.sun.management.OperatingSystemMXBean.class);
-    this.classes = ManagementFactory.newPlatformMXBeanProxy(mbs, ManagementFactory.CLASS_LOADING_MXBEAN_NAME,
-        ClassLoadingMXBean.class);
-    this.jit = ManagementFactory.newPlatformMXBeanProxy(mbs, ManagementFactory.COMPILATION_MXBEAN_NAME,
-        CompilationMXBean.class);
     try {
+      this.memory = new ObjectName(ManagementFactory.MEMORY_MXBEAN_NAME);
+      this.pools = names(ManagementFactory.MEMORY_POOL_MXBEAN_DOMAIN_TYPE + ",*");
+      this.buffers = names("java.nio:type=BufferPool,*");
+      this.collectors = names(ManagementFactory.GARBAGE_COLLECTOR_MXBEAN_DOMAIN_TYPE + ",*");
       this.threading = new ObjectName(ManagementFactory.THREAD_MXBEAN_NAME);
+      this.os = new ObjectName(ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME);
+      this.classes = new ObjectName(ManagementFactory.CLASS_LOADING_MXBEAN_NAME);
+      this.jit = new ObjectName(ManagementFactory.COMPILATION_MXBEAN_NAME);
       this.diagnostic = new ObjectName("com.sun.management:type=DiagnosticCommand");
     } catch (javax.management.MalformedObjectNameException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private List<ObjectName> names(String pattern) throws IOException, javax.management.MalformedObjectNameException {
+    List<ObjectName> l = new ArrayList<>(mbs.queryNames(new ObjectName(pattern), null));
+    l.sort(null);
+    return l;
+  }
+
+  /** The attributes of one MBean in one round trip, by name; missing ones are absent. */
+  private Map<String, Object> attributes(ObjectName name, String... attributes) throws Exception {
+    Map<String, Object> m = new java.util.HashMap<>();
+    for (Object o : mbs.getAttributes(name, attributes)) {
+      Attribute a = (Attribute) o;
+      m.put(a.getName(), a.getValue());
+    }
+    return m;
+  }
+
+  private static double number(Map<String, Object> m, String key) {
+    Object o = m.get(key);
+    return o instanceof Number ? ((Number) o).doubleValue() : Double.NaN;
+  }
+
+  private static MemoryUsage usage(Object o) {
+    return o instanceof CompositeData ? MemoryUsage.from((CompositeData) o) : null;
   }
 
   /** One part of a sample; a failing part is skipped, the others still count. */
@@ -91,7 +110,7 @@ final class Sampler {
   Snapshot sample() throws ProfileFailure {
     long now = clock.millis();
     Snapshot s = new Snapshot(now * 1_000_000L);
-    Part[] parts = {this::memory, this::buffers, this::gc, this::threads, this::cpu, this::nmt};
+    Part[] parts = {this::buffers, this::memory, this::gc, this::threads, this::cpu, this::nmt};
     int failed = 0;
     Exception last = null;
     for (Part p : parts) {
@@ -113,89 +132,111 @@ final class Sampler {
     return s;
   }
 
-  private void memory(Snapshot s) {
-    MemoryUsage heap = memory.getHeapMemoryUsage();
-    s.gauge(JvmMetrics.HEAP_USED, heap.getUsed(), "By");
-    s.gauge(JvmMetrics.HEAP_COMMITTED, heap.getCommitted(), "By");
-    if (heap.getMax() > 0) {
-      s.gauge(JvmMetrics.HEAP_LIMIT, heap.getMax(), "By");
+  private void memory(Snapshot s) throws Exception {
+    Map<String, Object> m = attributes(memory, "HeapMemoryUsage", "NonHeapMemoryUsage");
+    MemoryUsage heap = usage(m.get("HeapMemoryUsage"));
+    if (heap != null) {
+      s.gauge(JvmMetrics.HEAP_USED, heap.getUsed(), "By");
+      s.gauge(JvmMetrics.HEAP_COMMITTED, heap.getCommitted(), "By");
+      if (heap.getMax() > 0) {
+        s.gauge(JvmMetrics.HEAP_LIMIT, heap.getMax(), "By");
+      }
     }
-    s.gauge(JvmMetrics.NON_HEAP_USED, memory.getNonHeapMemoryUsage().getUsed(), "By");
-    for (MemoryPoolMXBean p : pools) {
-      String type = p.getType() == MemoryType.HEAP ? "heap" : "non_heap";
-      MemoryUsage u = p.getUsage();
+    MemoryUsage nonHeap = usage(m.get("NonHeapMemoryUsage"));
+    if (nonHeap != null) {
+      s.gauge(JvmMetrics.NON_HEAP_USED, nonHeap.getUsed(), "By");
+    }
+    for (ObjectName n : pools) {
+      Map<String, Object> p = attributes(n, "Name", "Type", "Usage", "CollectionUsage");
+      MemoryUsage u = usage(p.get("Usage"));
       if (u == null) {
         continue;
       }
-      String[] l = {JvmMetrics.MEMORY_TYPE, type, JvmMetrics.POOL, p.getName()};
+      String type = "HEAP".equals(String.valueOf(p.get("Type"))) ? "heap" : "non_heap";
+      String[] l = {JvmMetrics.MEMORY_TYPE, type, JvmMetrics.POOL, String.valueOf(p.get("Name"))};
       s.gauge(JvmMetrics.MEMORY_USED, u.getUsed(), "By", l);
       s.gauge(JvmMetrics.MEMORY_COMMITTED, u.getCommitted(), "By", l);
       if (u.getMax() > 0) {
         s.gauge(JvmMetrics.MEMORY_LIMIT, u.getMax(), "By", l);
       }
-      MemoryUsage after = p.getCollectionUsage();
+      MemoryUsage after = usage(p.get("CollectionUsage"));
       if (after != null) {
         s.gauge(JvmMetrics.MEMORY_USED_AFTER_GC, after.getUsed(), "By", l);
       }
     }
   }
 
-  private void buffers(Snapshot s) {
-    for (BufferPoolMXBean b : buffers) {
-      String[] l = {JvmMetrics.BUFFER_POOL, b.getName()};
-      s.gauge(JvmMetrics.BUFFER_USED, b.getMemoryUsed(), "By", l);
-      s.gauge(JvmMetrics.BUFFER_LIMIT, b.getTotalCapacity(), "By", l);
-      s.gauge(JvmMetrics.BUFFER_COUNT, b.getCount(), "{buffer}", l);
+  private void buffers(Snapshot s) throws Exception {
+    for (ObjectName n : buffers) {
+      Map<String, Object> b = attributes(n, "Name", "MemoryUsed", "TotalCapacity", "Count");
+      String[] l = {JvmMetrics.BUFFER_POOL, String.valueOf(b.get("Name"))};
+      s.gauge(JvmMetrics.BUFFER_USED, number(b, "MemoryUsed"), "By", l);
+      s.gauge(JvmMetrics.BUFFER_LIMIT, number(b, "TotalCapacity"), "By", l);
+      s.gauge(JvmMetrics.BUFFER_COUNT, number(b, "Count"), "{buffer}", l);
     }
   }
 
   private void gc(Snapshot s) throws Exception {
-    for (GarbageCollectorMXBean g : collectors) {
-      String[] l = {JvmMetrics.GC_NAME, g.getName()};
-      s.counter(JvmMetrics.GC_COUNT, g.getCollectionCount(), "{collection}", l);
-      s.counter(JvmMetrics.GC_TIME, g.getCollectionTime() / 1000.0, "s", l);
-    }
-    if (allocatedAvailable) {
-      try {
-        Object v = mbs.getAttribute(threading, "TotalThreadAllocatedBytes");
-        if (v instanceof Long && (Long) v >= 0) {
-          s.counter(JvmMetrics.ALLOCATED, (Long) v, "By");
-        }
-      } catch (javax.management.AttributeNotFoundException e) {
-        allocatedAvailable = false;
-      }
+    for (ObjectName n : collectors) {
+      Map<String, Object> g = attributes(n, "Name", "CollectionCount", "CollectionTime");
+      String[] l = {JvmMetrics.GC_NAME, String.valueOf(g.get("Name"))};
+      s.counter(JvmMetrics.GC_COUNT, number(g, "CollectionCount"), "{collection}", l);
+      s.counter(JvmMetrics.GC_TIME, number(g, "CollectionTime") / 1000.0, "s", l);
     }
   }
 
-  private void threads(Snapshot s) {
-    long[] ids = threads.getAllThreadIds();
-    Map<Thread.State, Integer> states = new EnumMap<>(Thread.State.class);
-    for (ThreadInfo t : threads.getThreadInfo(ids, 0)) {
-      if (t != null) {
-        states.merge(t.getThreadState(), 1, Integer::sum);
+  private void threads(Snapshot s) throws Exception {
+    Map<String, Object> t = attributes(threading, "AllThreadIds", "TotalThreadAllocatedBytes");
+    if (allocatedAvailable) {
+      Object v = t.get("TotalThreadAllocatedBytes");
+      if (v instanceof Long && (Long) v >= 0) {
+        s.counter(JvmMetrics.ALLOCATED, (Long) v, "By");
+      } else {
+        allocatedAvailable = false;
       }
+    }
+    long[] ids = (long[]) t.get("AllThreadIds");
+    Map<Thread.State, Integer> states = new EnumMap<>(Thread.State.class);
+    for (ThreadInfo i : threadInfo(ids)) {
+      states.merge(i.getThreadState(), 1, Integer::sum);
     }
     for (Thread.State st : Thread.State.values()) {
       s.gauge(JvmMetrics.THREAD_COUNT, states.getOrDefault(st, 0), "{thread}",
           JvmMetrics.THREAD_STATE, st.name().toLowerCase(Locale.ROOT));
     }
-    long[] dead = threads.findDeadlockedThreads();
+    long[] dead = (long[]) mbs.invoke(threading, "findDeadlockedThreads", new Object[0], new String[0]);
     if (dead != null) {
-      for (ThreadInfo t : threads.getThreadInfo(dead, 0)) {
-        if (t != null) {
-          s.gauge(JvmMetrics.THREAD_DEADLOCKED, 1, "{thread}", JvmMetrics.THREAD_NAME, t.getThreadName());
-        }
+      for (ThreadInfo i : threadInfo(dead)) {
+        s.gauge(JvmMetrics.THREAD_DEADLOCKED, 1, "{thread}", JvmMetrics.THREAD_NAME, i.getThreadName());
       }
     }
   }
 
-  private void cpu(Snapshot s) {
-    s.gauge(JvmMetrics.CPU_UTILIZATION, Math.max(0, os.getProcessCpuLoad()), "1");
-    s.gauge(JvmMetrics.SYSTEM_CPU_UTILIZATION, Math.max(0, os.getCpuLoad()), "1");
-    s.counter(JvmMetrics.CPU_TIME, os.getProcessCpuTime() / 1e9, "s");
-    s.gauge(JvmMetrics.CLASS_COUNT, classes.getLoadedClassCount(), "{class}");
-    if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
-      s.counter(JvmMetrics.JIT_TIME, jit.getTotalCompilationTime() / 1000.0, "s");
+  private List<ThreadInfo> threadInfo(long[] ids) throws Exception {
+    List<ThreadInfo> out = new ArrayList<>();
+    if (ids == null || ids.length == 0) {
+      return out;
+    }
+    CompositeData[] cd = (CompositeData[]) mbs.invoke(threading, "getThreadInfo", new Object[] {ids, 0},
+        new String[] {long[].class.getName(), int.class.getName()});
+    for (CompositeData c : cd) {
+      if (c != null) {
+        out.add(ThreadInfo.from(c));
+      }
+    }
+    return out;
+  }
+
+  private void cpu(Snapshot s) throws Exception {
+    Map<String, Object> o = attributes(os, "ProcessCpuLoad", "CpuLoad", "SystemCpuLoad", "ProcessCpuTime");
+    s.gauge(JvmMetrics.CPU_UTILIZATION, Math.max(0, number(o, "ProcessCpuLoad")), "1");
+    double machine = o.containsKey("CpuLoad") ? number(o, "CpuLoad") : number(o, "SystemCpuLoad");
+    s.gauge(JvmMetrics.SYSTEM_CPU_UTILIZATION, Math.max(0, machine), "1");
+    s.counter(JvmMetrics.CPU_TIME, number(o, "ProcessCpuTime") / 1e9, "s");
+    s.gauge(JvmMetrics.CLASS_COUNT, number(attributes(classes, "LoadedClassCount"), "LoadedClassCount"), "{class}");
+    Map<String, Object> j = attributes(jit, "TotalCompilationTime");
+    if (j.containsKey("TotalCompilationTime")) {
+      s.counter(JvmMetrics.JIT_TIME, number(j, "TotalCompilationTime") / 1000.0, "s");
     }
   }
 
@@ -219,7 +260,8 @@ final class Sampler {
     }
     for (String line : out.split("\n")) {
       Matcher m = NMT_LINE.matcher(line.trim());
-      if (m.find()) {
+      // "mmap:" and "malloc:" lines break a category down; they are not categories.
+      if (m.find() && !m.group(1).trim().equals("mmap") && !m.group(1).trim().equals("malloc")) {
         s.gauge(JvmMetrics.NMT_COMMITTED, bytes(m.group(4), m.group(5)), "By",
             JvmMetrics.NMT_CATEGORY, m.group(1).trim());
       }
@@ -258,14 +300,5 @@ final class Sampler {
     for (Map.Entry<String, Long> e : gpu.bytesByDevice(pid).entrySet()) {
       s.gauge(JvmMetrics.GPU_MEMORY, e.getValue(), "By", JvmMetrics.GPU_ID, e.getKey());
     }
-  }
-
-  /** Names of the memory pools, for tests and the view. */
-  List<String> poolNames() {
-    List<String> n = new ArrayList<>();
-    for (MemoryPoolMXBean p : pools) {
-      n.add(p.getName());
-    }
-    return n;
   }
 }

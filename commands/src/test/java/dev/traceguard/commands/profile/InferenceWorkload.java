@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code --report}.
  *
  * <p>Options: {@code --threads N}, {@code --step-kib N}, {@code --steps N}, {@code --step-ms N},
- * {@code --deadlock}, {@code --exit-after-ms N}, {@code --report}, {@code --run-ms N}, {@code --pause-us N}
+ * {@code --deadlock}, {@code --exit-after-ms N}, {@code --report}, {@code --run-ms N}, {@code --retain-mib N}
+ * (a live set kept on the heap), {@code --pause-us N}
  * (rest between requests, so tests on a busy machine do not starve the target).
  */
 public final class InferenceWorkload {
@@ -30,6 +31,7 @@ public final class InferenceWorkload {
 
   static final List<ByteBuffer> CACHE = new ArrayList<>();
   static volatile long sink;
+  static List<byte[]> RETAINED;
 
   public static void main(String[] args) throws Exception {
     int threads = 4;
@@ -41,6 +43,7 @@ public final class InferenceWorkload {
     boolean report = false;
     long runMs = -1;
     long pauseUs = 0;
+    int retainMib = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--threads": threads = Integer.parseInt(args[++i]); break;
@@ -52,9 +55,17 @@ public final class InferenceWorkload {
         case "--report": report = true; break;
         case "--run-ms": runMs = Long.parseLong(args[++i]); break;
         case "--pause-us": pauseUs = Long.parseLong(args[++i]); break;
+        case "--retain-mib": retainMib = Integer.parseInt(args[++i]); break;
         default: throw new IllegalArgumentException(args[i]);
       }
     }
+    // A live set that never goes away (loaded model weights on the heap): with a small -Xmx the
+    // collector runs all the time.
+    List<byte[]> retained = new ArrayList<>();
+    for (int i = 0; i < retainMib * 16; i++) {
+      retained.add(new byte[64 << 10]);
+    }
+    RETAINED = retained;
     AtomicLong ops = new AtomicLong();
     final long pauseNanos = pauseUs * 1000;
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {

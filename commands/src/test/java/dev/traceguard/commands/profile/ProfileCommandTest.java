@@ -202,6 +202,15 @@ class ProfileCommandTest {
   void deadlockIsFoundAndATargetThatExitsKeepsWhatWasCollected() throws Exception {
     try (Workload w = Workload.start(Workload.java(), List.of("-Xmx128m"), "--threads", "1", "--pause-us", "5000",
         "--deadlock")) {
+      // A first attach creates the attach socket; a tmp cleaner then deletes the file. The JVM
+      // still listens on it, traceguard says so, and a JDK 17 target re-creates it on request.
+      Result first = run("--pid", Long.toString(w.pid()), "-d", "0", "--no-jfr", "--attach-timeout", "60s");
+      assertThat(first.code()).as(first.err()).isEqualTo(ExitCode.FINDINGS.code());
+      assertThat(first.out()).contains("deadlock");
+      Path socket = Path.of("/tmp/.java_pid" + w.pid());
+      assertThat(socket).exists();
+      Files.delete(socket);
+
       Path dump = dir.resolve("exit.jsonl");
       Lines out = new Lines();
       Future<Result> f = BACKGROUND.submit(() -> run(out, "--pid", Long.toString(w.pid()), "-d", "5m", "-i", "250ms",
@@ -213,7 +222,8 @@ class ProfileCommandTest {
       assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(30));
       assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.TARGET_EXITED.code());
       assertThat(r.err()).contains("exited while being profiled").contains("written to " + dump);
-      assertThat(r.out()).contains("deadlock").contains("locker-a");
+      assertThat(r.out()).contains("deadlock").contains("locker-a")
+          .contains("note: the attach socket /tmp/.java_pid" + w.pid() + " of process " + w.pid() + " was deleted");
 
       Telemetry t = read(dump);
       assertThat(direct(t).size()).isGreaterThanOrEqualTo(2);
