@@ -309,6 +309,9 @@ public final class ProfileCommand implements Callable<Integer> {
         throw e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
       }
     }
+    // A stop request interrupts this thread; clear that so writing the results is not cut short
+    // (an interrupted thread's file channels close on the first write).
+    Thread.interrupted();
     if (failure != null && failure.code() == ExitCode.TARGET_EXITED) {
       notes.add(failure.getMessage() + "; " + samples.size() + " samples kept");
     }
@@ -325,11 +328,14 @@ public final class ProfileCommand implements Callable<Integer> {
       return failure == null ? ExitCode.INTERNAL.code() : failure.code().code();
     }
 
+    boolean jfrSaved = false;
     if (session.jfr != null && jfrFile != null) {
       try {
+        Files.deleteIfExists(jfrFile);
         session.jfr.dump(jfrFile);
+        jfrSaved = true;
       } catch (IOException | RuntimeException e) {
-        notes.add("could not save the JFR recording to " + jfrFile + ": " + e.getMessage());
+        notes.add("could not save the JFR recording to " + jfrFile + ": " + e);
       }
     }
     Map<String, Object> jfrSummary = session.jfr == null ? null : session.jfr.summary();
@@ -355,7 +361,7 @@ public final class ProfileCommand implements Callable<Integer> {
         return ExitCode.USAGE.code();
       }
     } else {
-      table(stdout, props, samples, report, jfrSummary, live, seconds);
+      table(stdout, props, samples, report, jfrSummary, live, seconds, jfrSaved);
     }
     stdout.flush();
     if (failure != null) {
@@ -457,7 +463,7 @@ public final class ProfileCommand implements Callable<Integer> {
   }
 
   private void table(PrintWriter o, Properties props, List<Snapshot> samples, Report report, Map<String, Object> jfr,
-      boolean live, double seconds) {
+      boolean live, double seconds, boolean jfrSaved) {
     Snapshot last = samples.get(samples.size() - 1);
     Snapshot first = samples.get(0);
     if (!live || duration.isZero()) {
@@ -490,7 +496,7 @@ public final class ProfileCommand implements Callable<Integer> {
     if (out != null) {
       o.println("samples written to " + out + " (traceguard analyze " + out + ")");
     }
-    if (jfrFile != null && jfr != null) {
+    if (jfrSaved) {
       o.println("JFR recording written to " + jfrFile);
     }
     o.println();
