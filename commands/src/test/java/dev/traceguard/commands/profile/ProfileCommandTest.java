@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -279,6 +280,44 @@ class ProfileCommandTest {
       } finally {
         new ProcessBuilder("sh", "-c", "kill -CONT " + stopped.pid()).start().waitFor();
       }
+    }
+  }
+
+  /** A JDK on this machine of another feature release than the one running the tests, or null. */
+  private static Path otherJdk() throws IOException {
+    Path jvms = Path.of("/usr/lib/jvm");
+    if (!Files.isDirectory(jvms)) {
+      return null;
+    }
+    String ours = Integer.toString(Runtime.version().feature());
+    try (var dirs = Files.list(jvms)) {
+      for (Path d : (Iterable<Path>) dirs.sorted()::iterator) {
+        Path release = d.resolve("release");
+        if (Files.isExecutable(d.resolve("bin/java")) && Files.isRegularFile(release)) {
+          for (String l : Files.readAllLines(release)) {
+            if (l.startsWith("JAVA_VERSION=") && !l.startsWith("JAVA_VERSION=\"" + ours)
+                && !l.startsWith("JAVA_VERSION=\"1.")) {
+              return d;
+            }
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void aTargetOnAnotherJdkReleaseIsProfiled() throws Exception {
+    Path jdk = otherJdk();
+    Assumptions.assumeTrue(jdk != null, "no JDK of another release than " + Runtime.version().feature()
+        + " under /usr/lib/jvm (e.g. Debian openjdk-21-jdk-headless); cross-release attach not tested");
+    try (Workload w = Workload.start(jdk.resolve("bin/java").toString(), List.of("-Xmx96m"), "--threads", "1",
+        "--pause-us", "5000")) {
+      Result r = run("--pid", Long.toString(w.pid()), "-d", "0", "--no-jfr", "--format", "json", "--attach-timeout", "60s");
+      assertThat(r.code()).as(r.err()).isZero();
+      String version = Files.readAllLines(jdk.resolve("release")).stream().filter(l -> l.startsWith("JAVA_VERSION="))
+          .findFirst().orElseThrow().replace("JAVA_VERSION=", "").replace("\"", "");
+      assertThat(r.out()).contains("\"javaVersion\" : \"" + version).contains("\"jvm.heap.limit\" : " + 96.0 * MIB);
     }
   }
 
