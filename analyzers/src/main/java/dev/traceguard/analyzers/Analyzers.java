@@ -3,6 +3,7 @@ package dev.traceguard.analyzers;
 import dev.traceguard.analyzers.context.ContextAnalyzer;
 import dev.traceguard.analyzers.drift.DriftAnalyzer;
 import dev.traceguard.analyzers.gpu.GpuAnalyzer;
+import dev.traceguard.analyzers.jvm.JvmAnalyzer;
 import dev.traceguard.analyzers.metrics.MetricsAnalyzer;
 import dev.traceguard.analyzers.model.Telemetry;
 import dev.traceguard.analyzers.oom.OomAnalyzer;
@@ -18,7 +19,8 @@ public final class Analyzers {
   /** Every analyzer, in the order they run. */
   public static List<Analyzer> all() {
     return List.of(
-        new ContextAnalyzer(), new MetricsAnalyzer(), new DriftAnalyzer(), new OomAnalyzer(), new GpuAnalyzer());
+        new ContextAnalyzer(), new MetricsAnalyzer(), new DriftAnalyzer(), new OomAnalyzer(), new JvmAnalyzer(),
+        new GpuAnalyzer());
   }
 
   /** Names of every analyzer. */

@@ -5,6 +5,8 @@ import dev.traceguard.commands.SloCommand;
 import dev.traceguard.commands.ValidateCommand;
 import dev.traceguard.commands.VersionProvider;
 import dev.traceguard.commands.gpu.GpuCommand;
+import dev.traceguard.commands.profile.ProfileCommand;
+import dev.traceguard.commands.profile.PsCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -14,7 +16,10 @@ import picocli.CommandLine.Spec;
     name = "traceguard",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {AnalyzeCommand.class, ValidateCommand.class, SloCommand.class, GpuCommand.class},
+    subcommands = {
+      AnalyzeCommand.class, ValidateCommand.class, PsCommand.class, ProfileCommand.class, SloCommand.class,
+      GpuCommand.class
+    },
     description = {
       "Diagnostics for AI inference services on the JVM: find broken trace context and what it"
           + " hides, from the dumps you already have."

@@ -96,7 +96,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = "--analyzers",
       split = ",",
       paramLabel = "NAME",
-      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context, metrics, drift, oom, gpu.")
+      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context, metrics, drift, oom, jvm, gpu.")
   List<String> analyzers = new ArrayList<>(List.of("all"));
 
   @Option(

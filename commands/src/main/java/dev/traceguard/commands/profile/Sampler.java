@@ -1,0 +1,304 @@
+package dev.traceguard.commands.profile;
+
+import dev.traceguard.analyzers.jvm.JvmMetrics;
+import dev.traceguard.commands.ExitCode;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.lang.management.ThreadInfo;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.Attribute;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+
+/**
+ * Takes one {@link Snapshot} of an attached JVM per call: memory pools, buffer pools, GC, threads,
+ * CPU, classes, JIT, Native Memory Tracking (when the target has it on), and from {@code /proc}
+ * the resident size and the memory cgroup.
+ */
+final class Sampler {
+  private static final Pattern NMT_LINE = Pattern.compile(
+      "^(?:-\\s+)?([A-Za-z][A-Za-z ]*?)\\s*(?::\\s*|\\()reserved=(\\d+)([KMG]?B), committed=(\\d+)([KMG]?B)");
+
+  private final long pid;
+  private final MBeanServerConnection mbs;
+  private final Clock clock;
+  private final GpuMemory gpu;
+  private final List<String> notes;
+  private final ObjectName memory;
+  private final List<ObjectName> pools;
+  private final List<ObjectName> buffers;
+  private final List<ObjectName> collectors;
+  private final ObjectName threading;
+  private final ObjectName os;
+  private final ObjectName classes;
+  private final ObjectName jit;
+  private final ObjectName diagnostic;
+  private boolean allocatedAvailable = true;
+  private boolean nmtAvailable = true;
+
+  /**
+   * Finds the MBeans to read. Reads go through {@link MBeanServerConnection#getAttributes} (one
+   * round trip per MBean and sample) rather than MXBean proxies (one per attribute): on a busy
+   * target every round trip waits for a scheduler slot.
+   */
+  Sampler(long pid, MBeanServerConnection mbs, Clock clock, GpuMemory gpu, List<String> notes) throws IOException {
+    this.pid = pid;
+    this.mbs = mbs;
+    this.clock = clock;
+    this.gpu = gpu;
+    this.notes = notes;
+    try {
+      this.memory = new ObjectName(ManagementFactory.MEMORY_MXBEAN_NAME);
+      this.pools = names(ManagementFactory.MEMORY_POOL_MXBEAN_DOMAIN_TYPE + ",*");
+      this.buffers = names("java.nio:type=BufferPool,*");
+      this.collectors = names(ManagementFactory.GARBAGE_COLLECTOR_MXBEAN_DOMAIN_TYPE + ",*");
+      this.threading = new ObjectName(ManagementFactory.THREAD_MXBEAN_NAME);
+      this.os = new ObjectName(ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME);
+      this.classes = new ObjectName(ManagementFactory.CLASS_LOADING_MXBEAN_NAME);
+      this.jit = new ObjectName(ManagementFactory.COMPILATION_MXBEAN_NAME);
+      this.diagnostic = new ObjectName("com.sun.management:type=DiagnosticCommand");
+    } catch (javax.management.MalformedObjectNameException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private List<ObjectName> names(String pattern) throws IOException, javax.management.MalformedObjectNameException {
+    List<ObjectName> l = new ArrayList<>(mbs.queryNames(new ObjectName(pattern), null));
+    l.sort(null);
+    return l;
+  }
+
+  /** The attributes of one MBean in one round trip, by name; missing ones are absent. */
+  private Map<String, Object> attributes(ObjectName name, String... attributes) throws Exception {
+    Map<String, Object> m = new java.util.HashMap<>();
+    for (Object o : mbs.getAttributes(name, attributes)) {
+      Attribute a = (Attribute) o;
+      m.put(a.getName(), a.getValue());
+    }
+    return m;
+  }
+
+  private static double number(Map<String, Object> m, String key) {
+    Object o = m.get(key);
+    return o instanceof Number ? ((Number) o).doubleValue() : Double.NaN;
+  }
+
+  private static MemoryUsage usage(Object o) {
+    return o instanceof CompositeData ? MemoryUsage.from((CompositeData) o) : null;
+  }
+
+  /** One part of a sample; a failing part is skipped, the others still count. */
+  private interface Part {
+    void read(Snapshot s) throws Exception;
+  }
+
+  /**
+   * Takes a sample.
+   *
+   * @throws ProfileFailure {@link ExitCode#TARGET_EXITED} when the process is gone, {@link
+   *     ExitCode#MANAGEMENT_FAILED} when the connection no longer answers
+   */
+  Snapshot sample() throws ProfileFailure {
+    long now = clock.millis();
+    Snapshot s = new Snapshot(now * 1_000_000L);
+    Part[] parts = {this::buffers, this::memory, this::gc, this::threads, this::cpu, this::nmt};
+    int failed = 0;
+    Exception last = null;
+    for (Part p : parts) {
+      try {
+        p.read(s);
+      } catch (Exception e) {
+        failed++;
+        last = e;
+      }
+    }
+    if (failed > 0 && !ProcFs.exists(pid)) {
+      throw new ProfileFailure(ExitCode.TARGET_EXITED, "process " + pid + " exited while being profiled");
+    }
+    if (failed == parts.length) {
+      throw new ProfileFailure(ExitCode.MANAGEMENT_FAILED, "the JMX connection to process " + pid
+          + " stopped answering: " + last, last);
+    }
+    process(s);
+    return s;
+  }
+
+  private void memory(Snapshot s) throws Exception {
+    Map<String, Object> m = attributes(memory, "HeapMemoryUsage", "NonHeapMemoryUsage");
+    MemoryUsage heap = usage(m.get("HeapMemoryUsage"));
+    if (heap != null) {
+      s.gauge(JvmMetrics.HEAP_USED, heap.getUsed(), "By");
+      s.gauge(JvmMetrics.HEAP_COMMITTED, heap.getCommitted(), "By");
+      if (heap.getMax() > 0) {
+        s.gauge(JvmMetrics.HEAP_LIMIT, heap.getMax(), "By");
+      }
+    }
+    MemoryUsage nonHeap = usage(m.get("NonHeapMemoryUsage"));
+    if (nonHeap != null) {
+      s.gauge(JvmMetrics.NON_HEAP_USED, nonHeap.getUsed(), "By");
+    }
+    for (ObjectName n : pools) {
+      Map<String, Object> p = attributes(n, "Name", "Type", "Usage", "CollectionUsage");
+      MemoryUsage u = usage(p.get("Usage"));
+      if (u == null) {
+        continue;
+      }
+      String type = "HEAP".equals(String.valueOf(p.get("Type"))) ? "heap" : "non_heap";
+      String[] l = {JvmMetrics.MEMORY_TYPE, type, JvmMetrics.POOL, String.valueOf(p.get("Name"))};
+      s.gauge(JvmMetrics.MEMORY_USED, u.getUsed(), "By", l);
+      s.gauge(JvmMetrics.MEMORY_COMMITTED, u.getCommitted(), "By", l);
+      if (u.getMax() > 0) {
+        s.gauge(JvmMetrics.MEMORY_LIMIT, u.getMax(), "By", l);
+      }
+      MemoryUsage after = usage(p.get("CollectionUsage"));
+      if (after != null) {
+        s.gauge(JvmMetrics.MEMORY_USED_AFTER_GC, after.getUsed(), "By", l);
+      }
+    }
+  }
+
+  private void buffers(Snapshot s) throws Exception {
+    for (ObjectName n : buffers) {
+      Map<String, Object> b = attributes(n, "Name", "MemoryUsed", "TotalCapacity", "Count");
+      String[] l = {JvmMetrics.BUFFER_POOL, String.valueOf(b.get("Name"))};
+      s.gauge(JvmMetrics.BUFFER_USED, number(b, "MemoryUsed"), "By", l);
+      s.gauge(JvmMetrics.BUFFER_LIMIT, number(b, "TotalCapacity"), "By", l);
+      s.gauge(JvmMetrics.BUFFER_COUNT, number(b, "Count"), "{buffer}", l);
+    }
+  }
+
+  private void gc(Snapshot s) throws Exception {
+    for (ObjectName n : collectors) {
+      Map<String, Object> g = attributes(n, "Name", "CollectionCount", "CollectionTime");
+      String[] l = {JvmMetrics.GC_NAME, String.valueOf(g.get("Name"))};
+      s.counter(JvmMetrics.GC_COUNT, number(g, "CollectionCount"), "{collection}", l);
+      s.counter(JvmMetrics.GC_TIME, number(g, "CollectionTime") / 1000.0, "s", l);
+    }
+  }
+
+  private void threads(Snapshot s) throws Exception {
+    Map<String, Object> t = attributes(threading, "AllThreadIds", "TotalThreadAllocatedBytes");
+    if (allocatedAvailable) {
+      Object v = t.get("TotalThreadAllocatedBytes");
+      if (v instanceof Long && (Long) v >= 0) {
+        s.counter(JvmMetrics.ALLOCATED, (Long) v, "By");
+      } else {
+        allocatedAvailable = false;
+      }
+    }
+    long[] ids = (long[]) t.get("AllThreadIds");
+    Map<Thread.State, Integer> states = new EnumMap<>(Thread.State.class);
+    for (ThreadInfo i : threadInfo(ids)) {
+      states.merge(i.getThreadState(), 1, Integer::sum);
+    }
+    for (Thread.State st : Thread.State.values()) {
+      s.gauge(JvmMetrics.THREAD_COUNT, states.getOrDefault(st, 0), "{thread}",
+          JvmMetrics.THREAD_STATE, st.name().toLowerCase(Locale.ROOT));
+    }
+    long[] dead = (long[]) mbs.invoke(threading, "findDeadlockedThreads", new Object[0], new String[0]);
+    if (dead != null) {
+      for (ThreadInfo i : threadInfo(dead)) {
+        s.gauge(JvmMetrics.THREAD_DEADLOCKED, 1, "{thread}", JvmMetrics.THREAD_NAME, i.getThreadName());
+      }
+    }
+  }
+
+  private List<ThreadInfo> threadInfo(long[] ids) throws Exception {
+    List<ThreadInfo> out = new ArrayList<>();
+    if (ids == null || ids.length == 0) {
+      return out;
+    }
+    CompositeData[] cd = (CompositeData[]) mbs.invoke(threading, "getThreadInfo", new Object[] {ids, 0},
+        new String[] {long[].class.getName(), int.class.getName()});
+    for (CompositeData c : cd) {
+      if (c != null) {
+        out.add(ThreadInfo.from(c));
+      }
+    }
+    return out;
+  }
+
+  private void cpu(Snapshot s) throws Exception {
+    Map<String, Object> o = attributes(os, "ProcessCpuLoad", "CpuLoad", "SystemCpuLoad", "ProcessCpuTime");
+    s.gauge(JvmMetrics.CPU_UTILIZATION, Math.max(0, number(o, "ProcessCpuLoad")), "1");
+    double machine = o.containsKey("CpuLoad") ? number(o, "CpuLoad") : number(o, "SystemCpuLoad");
+    s.gauge(JvmMetrics.SYSTEM_CPU_UTILIZATION, Math.max(0, machine), "1");
+    s.counter(JvmMetrics.CPU_TIME, number(o, "ProcessCpuTime") / 1e9, "s");
+    s.gauge(JvmMetrics.CLASS_COUNT, number(attributes(classes, "LoadedClassCount"), "LoadedClassCount"), "{class}");
+    Map<String, Object> j = attributes(jit, "TotalCompilationTime");
+    if (j.containsKey("TotalCompilationTime")) {
+      s.counter(JvmMetrics.JIT_TIME, number(j, "TotalCompilationTime") / 1000.0, "s");
+    }
+  }
+
+  private void nmt(Snapshot s) throws Exception {
+    if (!nmtAvailable) {
+      return;
+    }
+    String out;
+    try {
+      out = (String) mbs.invoke(diagnostic, "vmNativeMemory", new Object[] {new String[] {"summary"}},
+          new String[] {String[].class.getName()});
+    } catch (javax.management.InstanceNotFoundException | javax.management.ReflectionException e) {
+      nmtAvailable = false;
+      return;
+    }
+    if (out == null || out.contains("not enabled")) {
+      nmtAvailable = false;
+      notes.add("Native Memory Tracking is off in the target; start it with -XX:NativeMemoryTracking=summary to"
+          + " see the JVM's own native memory by category");
+      return;
+    }
+    for (String line : out.split("\n")) {
+      Matcher m = NMT_LINE.matcher(line.trim());
+      // "mmap:" and "malloc:" lines break a category down; they are not categories.
+      if (m.find() && !m.group(1).trim().equals("mmap") && !m.group(1).trim().equals("malloc")) {
+        s.gauge(JvmMetrics.NMT_COMMITTED, bytes(m.group(4), m.group(5)), "By",
+            JvmMetrics.NMT_CATEGORY, m.group(1).trim());
+      }
+    }
+  }
+
+  private static double bytes(String n, String unit) {
+    long v = Long.parseLong(n);
+    switch (unit) {
+      case "KB":
+        return v * 1024.0;
+      case "MB":
+        return v * 1024.0 * 1024;
+      case "GB":
+        return v * 1024.0 * 1024 * 1024;
+      default:
+        return v;
+    }
+  }
+
+  private void process(Snapshot s) {
+    long rss = ProcFs.rssBytes(pid);
+    if (rss >= 0) {
+      s.gauge(JvmMetrics.RSS, rss, "By");
+    }
+    ProcFs.CgroupMemory cg = ProcFs.cgroupMemory(pid);
+    if (cg != null) {
+      if (cg.usage() >= 0) {
+        s.gauge(JvmMetrics.CONTAINER_USAGE, cg.usage(), "By");
+        s.gauge(JvmMetrics.CONTAINER_WORKING_SET, cg.workingSet(), "By");
+      }
+      if (cg.limit() > 0) {
+        s.gauge(JvmMetrics.CONTAINER_LIMIT, cg.limit(), "By");
+      }
+    }
+    for (Map.Entry<String, Long> e : gpu.bytesByDevice(pid).entrySet()) {
+      s.gauge(JvmMetrics.GPU_MEMORY, e.getValue(), "By", JvmMetrics.GPU_ID, e.getKey());
+    }
+  }
+}
