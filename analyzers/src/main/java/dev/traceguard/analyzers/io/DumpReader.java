@@ -56,6 +56,15 @@ public final class DumpReader {
 
   /** As {@link #read(Path, Telemetry)}, reporting compressed bytes read to {@code progress}. */
   public static InputSummary read(Path path, Telemetry telemetry, Progress progress) {
+    return read(path, telemetry, progress, null);
+  }
+
+  /**
+   * As {@link #read(Path, Telemetry, Progress)}, with the format reader for the detected format
+   * chosen by {@code choice} (e.g. one that streams OTLP messages somewhere else than the model).
+   */
+  public static InputSummary read(
+      Path path, Telemetry telemetry, Progress progress, ReaderChoice choice) {
     String name = path.toString();
     if (Files.isDirectory(path)) {
       InputSummary s = telemetry.addInput(name);
@@ -74,7 +83,7 @@ public final class DumpReader {
       return unreadable(telemetry, name, "cannot open: " + e.getMessage());
     }
     try (InputStream in = raw) {
-      return read(name, in, telemetry, progress);
+      return read(name, in, telemetry, progress, choice);
     } catch (IOException e) {
       InputSummary s = telemetry.inputs().get(telemetry.inputs().size() - 1);
       return s;
@@ -96,10 +105,26 @@ public final class DumpReader {
   }
 
   /**
+   * Picks the reader for a detected format; returning null means the built-in reader, which
+   * fills the model.
+   */
+  @FunctionalInterface
+  public interface ReaderChoice {
+    /** The reader for {@code format}, or null for the built-in one. */
+    FormatReader readerFor(DumpFormat format);
+  }
+
+  /**
    * Reads a stream (e.g. standard input, named {@code -}) into {@code telemetry}; the caller
    * closes the stream.
    */
   public static InputSummary read(String name, InputStream in, Telemetry telemetry, Progress progress) {
+    return read(name, in, telemetry, progress, null);
+  }
+
+  /** As {@link #read(String, InputStream, Telemetry, Progress)}, with readers chosen by {@code choice}. */
+  public static InputSummary read(
+      String name, InputStream in, Telemetry telemetry, Progress progress, ReaderChoice choice) {
     InputSummary summary = telemetry.addInput(name);
     int index = telemetry.inputs().size() - 1;
     ReadContext ctx = new ReadContext(telemetry, index);
@@ -123,7 +148,8 @@ public final class DumpReader {
         return summary;
       }
       summary.format(format.id() + (gzip ? "+gzip" : ""));
-      Supplier<FormatReader> reader = READERS.get(format);
+      FormatReader chosen = choice == null ? null : choice.readerFor(format);
+      Supplier<FormatReader> reader = chosen != null ? () -> chosen : READERS.get(format);
       if (reader == null) {
         ctx.error(0, 0, 0, "the " + format.id() + " format is recognised but this build cannot read it");
         return summary;
