@@ -1,6 +1,7 @@
 package dev.traceguard.cli;
 
 import dev.traceguard.commands.AnalyzeCommand;
+import dev.traceguard.commands.ReplayCommand;
 import dev.traceguard.commands.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Spec;
     name = "traceguard",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {AnalyzeCommand.class},
+    subcommands = {AnalyzeCommand.class, ReplayCommand.class},
     description = {
       "Diagnostics for AI inference services on the JVM: find broken trace context and what it"
           + " hides, from the dumps you already have."
