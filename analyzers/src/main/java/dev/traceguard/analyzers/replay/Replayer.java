@@ -98,6 +98,7 @@ public final class Replayer {
   private Clock clock = Clock.systemUTC();
   private Sleeper sleeper = d -> Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000));
   private Listener listener = (a, b, c, d) -> {};
+  private java.util.function.LongSupplier ticker = System::nanoTime;
   private final SplittableRandom jitter = new SplittableRandom(42);
 
   private final Map<Signal, ReplaySummary.Counts> counts = new EnumMap<>(Signal.class);
@@ -150,6 +151,12 @@ public final class Replayer {
   /** Uses {@code s} for every wait (backoff and pacing). */
   public Replayer sleeper(Sleeper s) {
     this.sleeper = s;
+    return this;
+  }
+
+  /** Uses {@code t} as the monotonic nanosecond clock for pacing (tests pass a fake one). */
+  public Replayer ticker(java.util.function.LongSupplier t) {
+    this.ticker = t;
     return this;
   }
 
@@ -551,22 +558,22 @@ public final class Replayer {
     }
   }
 
-  private void pace(Batch b) {
+  private void pace(Batch b, int records) {
     if (options.speed() > 0 && b.firstTime != NONE) {
       if (speedT0 == NONE) {
         speedT0 = b.firstTime;
-        speedWall0 = System.nanoTime();
+        speedWall0 = ticker.getAsLong();
       }
       long due = speedWall0 + (long) ((b.firstTime - speedT0) / options.speed());
-      pause(Duration.ofNanos(due - System.nanoTime()));
+      pause(Duration.ofNanos(due - ticker.getAsLong()));
     }
     if (options.rate() > 0) {
       if (rateWall0 == NONE) {
-        rateWall0 = System.nanoTime();
+        rateWall0 = ticker.getAsLong();
       }
       long due = rateWall0 + (long) (rateRecords * 1e9 / options.rate());
-      pause(Duration.ofNanos(due - System.nanoTime()));
-      rateRecords += b.records;
+      pause(Duration.ofNanos(due - ticker.getAsLong()));
+      rateRecords += records;
     }
   }
 
@@ -594,7 +601,7 @@ public final class Replayer {
       b.firstTime = NONE;
       return;
     }
-    pace(b);
+    pace(b, n);
     b.firstTime = NONE;
     c.sent += n;
     Duration backoff = options.initialBackoff();

@@ -384,6 +384,51 @@ class ReplayerTest {
     assertThat(max).isEqualTo(now.getEpochSecond() * 1_000_000_000L);
   }
 
+  /** A fake monotonic clock that only moves when the replayer sleeps. */
+  private final long[] fakeNow = {0};
+
+  private ReplaySummary paced(ReplayOptions opts, Path in) throws IOException {
+    try (OtlpTransport t = Replayer.transport(config("grpc", false), "t")) {
+      return new Replayer(opts, t).ticker(() -> fakeNow[0])
+          .sleeper(d -> {
+            slept.add(d);
+            fakeNow[0] += d.toNanos();
+          })
+          .replay(List.of(in.toString()));
+    }
+  }
+
+  @Test
+  void rateCapsRecordsPerSecond() throws IOException {
+    ReplaySummary s = paced(fast().withPacing(0, 1000), PIPELINE);
+    long n = s.counts().get(Signal.TRACES).read();
+    assertThat(s.counts().get(Signal.TRACES).accepted()).isEqualTo(n);
+    // At most 100 records a request (a tenth of a second's worth); the last request is due when
+    // every record before it has had its millisecond: between (n - 100) and n ms after the start.
+    assertThat(Duration.ofNanos(fakeNow[0])).isBetween(Duration.ofMillis(n - 100), Duration.ofMillis(n));
+    assertThat(s.counts().get(Signal.TRACES).requests()).isGreaterThanOrEqualTo((n + 99) / 100);
+    assertThat(slept).allMatch(d -> d.compareTo(Duration.ofMillis(101)) < 0);
+  }
+
+  @Test
+  void speedKeepsTheOriginalRhythm() throws IOException {
+    List<ResourceSpans> source = messages(PIPELINE);
+    long first = Replayer.range(source.get(0))[0];
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (ResourceSpans rs : source) {
+      min = Math.min(min, Replayer.range(rs)[0]);
+      max = Math.max(max, Replayer.range(rs)[0]);
+    }
+    ReplaySummary s = paced(fast().withPacing(100, 0), PIPELINE);
+    assertThat(s.allDelivered()).isTrue();
+    // Replay time runs 100 times faster than the original from the first batch sent, so the
+    // waits add up to about the dump's time span divided by 100 (batches start at their
+    // earliest record, hence not exactly).
+    assertThat(max - first).isGreaterThan(1_000_000_000L);
+    assertThat(fakeNow[0]).isBetween((long) ((max - first) / 200.0), (long) ((max - min) / 100.0));
+  }
+
   @Test
   void dryRunSendsNothing() throws IOException {
     ReplaySummary s = new Replayer(fast().withDryRun(true), null).replay(List.of(PIPELINE.toString()));
