@@ -112,8 +112,12 @@ public final class Replayer {
   private long rateRecords;
   private long totalRecords;
   private long totalBytes;
-  private long inputDone;
-  private long inputCurrent;
+  private volatile long inputDone;
+  private volatile long inputCurrent;
+  private final java.util.concurrent.ArrayBlockingQueue<Job> queue =
+      new java.util.concurrent.ArrayBlockingQueue<>(2);
+  private Thread sender;
+  private volatile RuntimeException senderFailure;
   private long inputTotal;
   private int failedInARow;
   private boolean gaveUp;
@@ -196,11 +200,21 @@ public final class Replayer {
       for (Batch b : batches.values()) {
         flush(b);
       }
+      finishSending();
     } catch (UncheckedIOException e) {
       throw e.getCause();
     } catch (Interrupted e) {
       notes.add("interrupted: the replay stopped before the end of the inputs");
     } finally {
+      if (sender != null) {
+        // Left early: stop the sender before closing the spill file it may be writing.
+        sender.interrupt();
+        try {
+          sender.join(10_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       if (spill != null) {
         spill.close();
       }
@@ -558,13 +572,13 @@ public final class Replayer {
     }
   }
 
-  private void pace(Batch b, int records) {
-    if (options.speed() > 0 && b.firstTime != NONE) {
+  private void pace(long firstTime, int records) {
+    if (options.speed() > 0 && firstTime != NONE) {
       if (speedT0 == NONE) {
-        speedT0 = b.firstTime;
+        speedT0 = firstTime;
         speedWall0 = ticker.getAsLong();
       }
-      long due = speedWall0 + (long) ((b.firstTime - speedT0) / options.speed());
+      long due = speedWall0 + (long) ((firstTime - speedT0) / options.speed());
       pause(Duration.ofNanos(due - ticker.getAsLong()));
     }
     if (options.rate() > 0) {
@@ -577,32 +591,103 @@ public final class Replayer {
     }
   }
 
+  /** One request ready to go: what the sender thread works on. */
+  private record Job(Signal signal, Message request, int records, long firstTime) {}
+
+  private static final Job END = new Job(Signal.TRACES, null, 0, NONE);
+
+  /**
+   * Hands a full batch to the sender thread, so reading and encoding the next batch overlap with
+   * the network. The queue holds two requests: memory stays at a few batches.
+   */
   private void flush(Batch b) {
     if (b.records == 0) {
       return;
     }
-    Message req = request(b.signal, b.entries);
-    int n = b.records;
+    Job job = new Job(b.signal, request(b.signal, b.entries), b.records, b.firstTime);
     b.entries.clear();
     b.records = 0;
-    ReplaySummary.Counts c = counts.get(b.signal);
+    b.firstTime = NONE;
+    if (sender == null) {
+      sender = new Thread(this::sendLoop, "traceguard-replay-sender");
+      sender.setDaemon(true);
+      sender.start();
+    }
+    rethrowSenderFailure();
+    try {
+      queue.put(job);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Interrupted();
+    }
+  }
+
+  private void rethrowSenderFailure() {
+    RuntimeException f = senderFailure;
+    if (f != null) {
+      throw f;
+    }
+  }
+
+  /** Waits until every handed batch is sent (or spilled). */
+  private void finishSending() {
+    if (sender == null) {
+      return;
+    }
+    try {
+      queue.put(END);
+      sender.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Interrupted();
+    }
+    sender = null;
+    rethrowSenderFailure();
+  }
+
+  private void sendLoop() {
+    while (true) {
+      Job job;
+      try {
+        job = queue.take();
+      } catch (InterruptedException e) {
+        senderFailure = new Interrupted();
+        return;
+      }
+      if (job == END) {
+        return;
+      }
+      if (senderFailure != null) {
+        // Keep taking jobs so the reader never blocks on a full queue; it stops at its next hand-over.
+        continue;
+      }
+      try {
+        send(job);
+      } catch (RuntimeException e) {
+        senderFailure = e;
+      }
+    }
+  }
+
+  private void send(Job job) {
+    Message req = job.request();
+    int n = job.records();
+    Signal signal = job.signal();
+    ReplaySummary.Counts c = counts.get(signal);
     c.requests++;
     totalRecords += n;
     if (options.dryRun()) {
       c.bytes += req.getSerializedSize();
       totalBytes += req.getSerializedSize();
       listener.progress(totalRecords, totalBytes, inputDone + inputCurrent, inputTotal);
-      b.firstTime = NONE;
       return;
     }
     if (gaveUp) {
       gaveUpBatches++;
-      spill(req, b.signal, n, c);
-      b.firstTime = NONE;
+      spill(req, signal, n, c);
       return;
     }
-    pace(b, n);
-    b.firstTime = NONE;
+    pace(job.firstTime(), n);
     c.sent += n;
     Duration backoff = options.initialBackoff();
     int tries = 0;
@@ -610,7 +695,7 @@ public final class Replayer {
       int size = req.getSerializedSize();
       c.bytes += size;
       totalBytes += size;
-      ExportResult r = transport.export(b.signal, req);
+      ExportResult r = transport.export(signal, req);
       tries++;
       if (r.delivered()) {
         long rejected = Math.min(n, Math.max(0, r.rejected()));
@@ -641,7 +726,7 @@ public final class Replayer {
         }
       }
       if (delay == null) {
-        spill(req, b.signal, n, c);
+        spill(req, signal, n, c);
         if (r.retryable() && ++failedInARow >= GIVE_UP_AFTER) {
           gaveUp = true;
         }

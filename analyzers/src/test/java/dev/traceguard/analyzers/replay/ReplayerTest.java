@@ -99,12 +99,16 @@ class ReplayerTest {
     Duration shift = Duration.ofHours(-3).plusNanos(7);
     ReplaySummary s = replay(config(protocol, gzip), fast().withShift(shift).withBatchSize(300), inputs);
 
+    // Field for field: the received spans read into the model equal the dumps read into the
+    // model, every time moved by exactly the shift.
     long expected = 0;
+    List<String> want = new ArrayList<>();
     for (Path in : inputs) {
       Telemetry original = new Telemetry();
       DumpReader.read(in, original);
       assertThat(original.inputs().get(0).skipped()).as(in.toString()).isZero();
       expected += original.spans().size() + original.spans().exactDuplicates();
+      want.addAll(canonical(original.spans(), shift.toNanos()));
     }
     ReplaySummary.Counts c = s.counts().get(Signal.TRACES);
     assertThat(c.read()).isEqualTo(expected);
@@ -113,15 +117,6 @@ class ReplayerTest {
     assertThat(s.allDelivered()).isTrue();
     assertThat(receiver.spans.stream().mapToLong(dev.traceguard.analyzers.io.otlp.OtlpRecords::count).sum())
         .isEqualTo(expected);
-
-    // Field for field: the received spans read into the model equal the dumps read into the
-    // model, every time moved by exactly the shift.
-    List<String> want = new ArrayList<>();
-    for (Path in : inputs) {
-      Telemetry original = new Telemetry();
-      DumpReader.read(in, original);
-      want.addAll(canonical(original.spans(), shift.toNanos()));
-    }
     Telemetry got = new Telemetry();
     got.addInput("received");
     OtlpProtoMapper mapper = new OtlpProtoMapper(new ReadContext(got, 0));
