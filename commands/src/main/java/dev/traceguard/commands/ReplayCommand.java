@@ -355,7 +355,7 @@ public final class ReplayCommand implements Callable<Integer> {
           out.println("    ...");
           break;
         }
-        out.println("    " + in.path() + ":" + position(e) + ": " + scrub(e.message(), secrets));
+        out.println("    " + in.path() + position(e) + ": " + scrub(e.message(), secrets));
       }
     }
     out.println();
@@ -381,14 +381,19 @@ public final class ReplayCommand implements Callable<Integer> {
       out.println("spill file: " + s.spill() + " (" + spilled + " records); send it again with:"
           + " traceguard replay " + s.spill() + " [same endpoint options]");
     }
-    out.println(s.allDelivered()
-        ? (s.dryRun() ? "result: ready to send" : "result: everything read was delivered")
-        : "result: NOT everything was delivered");
+    if (exitCode(s) == ExitCode.USAGE) {
+      out.println("result: no input could be read");
+    } else {
+      out.println(s.allDelivered()
+          ? (s.dryRun() ? "result: ready to send" : "result: everything read was delivered")
+          : "result: NOT everything was delivered");
+    }
   }
 
+  /** ":17:812", ":@4096" or "" when the error has no position. */
   private static String position(ReadError e) {
     String w = e.where();
-    return w.isEmpty() ? "0" : w;
+    return w.isEmpty() ? "" : ":" + w;
   }
 
   private void json(ReplaySummary s, ExporterConfig config, Set<String> secrets, PrintWriter out)
@@ -413,7 +418,7 @@ public final class ReplayCommand implements Callable<Integer> {
         g.writeNumberField("skipped", in.skipped());
         g.writeArrayFieldStart("errors");
         for (ReadError e : in.errors()) {
-          g.writeString(in.path() + ":" + position(e) + ": " + scrub(e.message(), secrets));
+          g.writeString(in.path() + position(e) + ": " + scrub(e.message(), secrets));
         }
         g.writeEndArray();
         g.writeEndObject();
@@ -510,7 +515,12 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         d = Duration.ofNanos(Math.round(n * (lower.endsWith("h") ? 3600e9 : 86400e9)));
       } else {
-        d = new Durations().convert(v);
+        try {
+          d = new Durations().convert(v);
+        } catch (CommandLine.TypeConversionException e) {
+          throw new CommandLine.TypeConversionException(
+              "'" + value + "' is not a duration; e.g. 500ms, 90s, 30m, 72h, 1d, -2h");
+        }
       }
       return negative ? d.negated() : d;
     }
