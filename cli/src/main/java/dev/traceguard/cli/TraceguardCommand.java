@@ -1,6 +1,7 @@
 package dev.traceguard.cli;
 
 import dev.traceguard.commands.AnalyzeCommand;
+import dev.traceguard.commands.ReplayCommand;
 import dev.traceguard.commands.SloCommand;
 import dev.traceguard.commands.ValidateCommand;
 import dev.traceguard.commands.VersionProvider;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     subcommands = {
       AnalyzeCommand.class, ValidateCommand.class, PsCommand.class, ProfileCommand.class, SloCommand.class,
-      GpuCommand.class
+      ReplayCommand.class, GpuCommand.class
     },
     description = {
       "Diagnostics for AI inference services on the JVM: find broken trace context and what it"

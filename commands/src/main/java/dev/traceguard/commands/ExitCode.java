@@ -10,6 +10,8 @@ public enum ExitCode {
   USAGE(2, "usage error, or no input readable at all"),
   /** Some records could not be read (and no finding at or above --fail-on). */
   PARTIAL(3, "input partly unreadable: records skipped (see inputs[].errors)"),
+  /** replay: some records read were not delivered (rejected, spilled or not convertible). */
+  NOT_DELIVERED(4, "replay: not everything read was delivered (rejected or spilled)"),
   /** slo: the Prometheus server was unreachable, too slow, answered an HTTP error or malformed JSON. */
   PROMETHEUS(5, "slo: Prometheus unreachable, timed out, answered an HTTP error or malformed JSON"),
   /** profile/ps: no process has that pid. */

@@ -62,7 +62,7 @@ public final class DumpReader {
 
   /** As {@link #read(Path, Telemetry)}, reporting compressed bytes read to {@code progress}. */
   public static InputSummary read(Path path, Telemetry telemetry, Progress progress) {
-    return read(path, telemetry, progress, false);
+    return read(path, telemetry, progress, false, null);
   }
 
   /**
@@ -70,6 +70,19 @@ public final class DumpReader {
    * as OpenMetrics 1.0 exactly and every deviation is an error.
    */
   public static InputSummary read(Path path, Telemetry telemetry, Progress progress, boolean strict) {
+    return read(path, telemetry, progress, strict, null);
+  }
+
+  /**
+   * As {@link #read(Path, Telemetry, Progress)}, with the format reader for the detected format
+   * chosen by {@code choice} (e.g. one that streams OTLP messages somewhere else than the model).
+   */
+  public static InputSummary read(Path path, Telemetry telemetry, Progress progress, ReaderChoice choice) {
+    return read(path, telemetry, progress, false, choice);
+  }
+
+  private static InputSummary read(
+      Path path, Telemetry telemetry, Progress progress, boolean strict, ReaderChoice choice) {
     String name = path.toString();
     if (Files.isDirectory(path)) {
       InputSummary s = telemetry.addInput(name);
@@ -95,7 +108,7 @@ public final class DumpReader {
       return unreadable(telemetry, name, "cannot open: " + e.getMessage());
     }
     try (InputStream in = raw) {
-      return read(name, in, telemetry, progress, strict);
+      return read(name, in, telemetry, progress, strict, choice);
     } catch (IOException e) {
       InputSummary s = telemetry.inputs().get(telemetry.inputs().size() - 1);
       return s;
@@ -117,16 +130,37 @@ public final class DumpReader {
   }
 
   /**
+   * Picks the reader for a detected format; returning null means the built-in reader, which
+   * fills the model.
+   */
+  @FunctionalInterface
+  public interface ReaderChoice {
+    /** The reader for {@code format}, or null for the built-in one. */
+    FormatReader readerFor(DumpFormat format);
+  }
+
+  /**
    * Reads a stream (e.g. standard input, named {@code -}) into {@code telemetry}; the caller
    * closes the stream.
    */
   public static InputSummary read(String name, InputStream in, Telemetry telemetry, Progress progress) {
-    return read(name, in, telemetry, progress, false);
+    return read(name, in, telemetry, progress, false, null);
   }
 
   /** As {@link #read(String, InputStream, Telemetry, Progress)}, strict as in {@link #read(Path, Telemetry, Progress, boolean)}. */
   public static InputSummary read(
       String name, InputStream in, Telemetry telemetry, Progress progress, boolean strict) {
+    return read(name, in, telemetry, progress, strict, null);
+  }
+
+  /** As {@link #read(String, InputStream, Telemetry, Progress)}, with readers chosen by {@code choice}. */
+  public static InputSummary read(
+      String name, InputStream in, Telemetry telemetry, Progress progress, ReaderChoice choice) {
+    return read(name, in, telemetry, progress, false, choice);
+  }
+
+  private static InputSummary read(
+      String name, InputStream in, Telemetry telemetry, Progress progress, boolean strict, ReaderChoice choice) {
     InputSummary summary = telemetry.addInput(name);
     int index = telemetry.inputs().size() - 1;
     ReadContext ctx = new ReadContext(telemetry, index);
@@ -159,8 +193,9 @@ public final class DumpReader {
         return summary;
       }
       summary.format(format.id() + (gzip ? "+gzip" : zstd ? "+zstd" : ""));
-      Supplier<FormatReader> reader =
-          strict && format == DumpFormat.PROMETHEUS_TEXT ? PrometheusTextReader::strict : READERS.get(format);
+      FormatReader chosen = choice == null ? null : choice.readerFor(format);
+      Supplier<FormatReader> reader = chosen != null ? () -> chosen
+          : strict && format == DumpFormat.PROMETHEUS_TEXT ? PrometheusTextReader::strict : READERS.get(format);
       if (reader == null) {
         ctx.error(0, 0, 0, "the " + format.id() + " format is recognised but this build cannot read it");
         return summary;
