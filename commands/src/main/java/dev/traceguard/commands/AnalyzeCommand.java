@@ -10,6 +10,7 @@ import dev.traceguard.analyzers.report.JsonReportWriter;
 import dev.traceguard.analyzers.report.Report;
 import dev.traceguard.analyzers.report.Severity;
 import dev.traceguard.analyzers.report.TableReportWriter;
+import dev.traceguard.analyzers.report.html.HtmlReportWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -48,6 +49,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "  traceguard analyze testdata/clean/pipeline.jsonl",
       "  traceguard analyze --format json --fail-on warning traces/*.jsonl.gz > report.json",
+      "  traceguard analyze --format html -o report.html dump/",
       "  kubectl logs deploy/inference | traceguard analyze -",
       "  traceguard analyze --analyzers context --clock-skew-tolerance 5ms dump/",
       "",
@@ -75,8 +77,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--format"},
       paramLabel = "FORMAT",
-      description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  OutputFormat format = OutputFormat.table;
+      description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). html is one"
+          + " self-contained page with trace waterfalls; write it with -o.")
+  ReportFormat format = ReportFormat.table;
 
   @Option(
       names = {"-o", "--output"},
@@ -168,17 +171,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
     Report report = Analyzers.run(selected, telemetry, options, VersionProvider.version());
     if (output != null) {
       try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-        write(report, new PrintWriter(w), false);
+        write(report, telemetry, new PrintWriter(w), false);
       } catch (IOException e) {
         err.println("traceguard analyze: cannot write " + output + ": " + e.getMessage());
         return ExitCode.USAGE.code();
       }
     } else {
-      boolean color = Terminal.colorAllowed() && format == OutputFormat.table;
-      write(report, stdout, color);
+      boolean color = Terminal.colorAllowed() && format == ReportFormat.table;
+      write(report, telemetry, stdout, color);
     }
     for (InputSummary in : telemetry.inputs()) {
-      if (in.skipped() > 0 && format == OutputFormat.json && output == null) {
+      if (in.skipped() > 0 && format != ReportFormat.table && output == null) {
         err.println("traceguard analyze: " + in.path() + ": " + in.skipped() + " records skipped (see inputs[].errors)");
       }
     }
@@ -197,9 +200,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
     progress.finished(s);
   }
 
-  private void write(Report report, PrintWriter out, boolean color) throws IOException {
-    if (format == OutputFormat.json) {
+  private void write(Report report, Telemetry telemetry, PrintWriter out, boolean color) throws IOException {
+    if (format == ReportFormat.json) {
       JsonReportWriter.write(report, out);
+    } else if (format == ReportFormat.html) {
+      new HtmlReportWriter().write(report, telemetry, out);
     } else {
       new TableReportWriter(color).write(report, out);
     }
