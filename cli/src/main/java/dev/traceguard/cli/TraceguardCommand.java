@@ -1,6 +1,7 @@
 package dev.traceguard.cli;
 
 import dev.traceguard.commands.AnalyzeCommand;
+import dev.traceguard.commands.CompletionCommand;
 import dev.traceguard.commands.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Spec;
     name = "traceguard",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {AnalyzeCommand.class},
+    subcommands = {AnalyzeCommand.class, CompletionCommand.class, ShellCommand.class},
     description = {
       "Diagnostics for AI inference services on the JVM: find broken trace context and what it"
           + " hides, from the dumps you already have."
@@ -20,9 +21,17 @@ import picocli.CommandLine.Spec;
     footer = {
       "  traceguard analyze testdata/clean/pipeline.jsonl",
       "  traceguard analyze --format json dumps/ > report.json",
-      "  traceguard help analyze",
+      "  traceguard analyze --help",
+      "  traceguard shell",
+      "  source <(traceguard completion bash)",
     },
-    commandListHeading = "%nCommands:%n")
+    commandListHeading = "%nCommands:%n",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "2:usage error",
+      "other:as listed in each command's --help"
+    })
 public final class TraceguardCommand implements Runnable {
   @Spec CommandSpec spec;
 

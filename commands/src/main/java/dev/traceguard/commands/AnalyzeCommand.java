@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,12 +92,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = "--analyzers",
       split = ",",
       paramLabel = "NAME",
-      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context.")
+      completionCandidates = AnalyzerNames.class,
+      description = "Analyzers to run, comma-separated, or 'all' (default). Known: ${COMPLETION-CANDIDATES}.")
   List<String> analyzers = new ArrayList<>(List.of("all"));
 
   @Option(
       names = "--fail-on",
       paramLabel = "LEVEL",
+      completionCandidates = FailOnLevels.class,
       description = "Exit 1 when a finding is at least this severe: error, warning, info or never (default: ${DEFAULT-VALUE}).")
   String failOn = "error";
 
@@ -115,6 +118,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   /** Used by picocli. */
   public AnalyzeCommand() {}
+
+  /** Completion candidates for {@code --fail-on}. */
+  static final class FailOnLevels implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return List.of("error", "warning", "info", "never").iterator();
+    }
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -144,7 +155,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
 
     Telemetry telemetry = new Telemetry();
-    Progress progress = new Progress(err, verbosity.verbose());
     for (String d : dumps) {
       if (d.equals("-")) {
         DumpReader.read("-", System.in, telemetry, null);
@@ -160,13 +170,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
           err.println("traceguard analyze: " + d + ": directory holds no files");
         }
         for (Path f : files) {
-          read(f, telemetry, progress);
+          read(f, telemetry, err);
         }
       } else {
-        read(p, telemetry, progress);
+        read(p, telemetry, err);
       }
     }
-    progress.done();
 
     Report report = Analyzers.run(selected, telemetry, options, VersionProvider.version());
     if (output != null) {
@@ -188,16 +197,36 @@ public final class AnalyzeCommand implements Callable<Integer> {
     return exitCode(report, telemetry, threshold).code();
   }
 
-  private void read(Path p, Telemetry telemetry, Progress progress) {
-    long size = 0;
+  private void read(Path p, Telemetry telemetry, PrintWriter err) {
+    // Unknown size (a pipe, a FIFO): a bar without percentage or ETA.
+    long size = -1;
     try {
-      size = Files.size(p);
+      if (Files.isRegularFile(p)) {
+        size = Files.size(p);
+      }
     } catch (IOException e) {
-      size = 0;
+      size = -1;
     }
-    progress.start(p.toString(), size);
-    InputSummary s = DumpReader.read(p, telemetry, progress::bytes);
-    progress.finished(s);
+    long started = System.nanoTime();
+    InputSummary s;
+    try (ReadProgress progress = ReadProgress.start(err, "reading " + p, size, progressMinBytes(), " MiB", 1 << 20)) {
+      s = DumpReader.read(p, telemetry, progress::step);
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      // Ctrl-C in the shell: reading stopped part way, so there is nothing sound to report.
+      throw new CancellationException("cancelled");
+    }
+    if (verbosity.verbose()) {
+      err.printf("read %s as %s: %d spans, %d series, %d samples, %d logs, %d skipped in %d ms%n",
+          s.path(), s.format(), s.spans(), s.metricSeries(), s.samples(), s.logs(), s.skipped(),
+          (System.nanoTime() - started) / 1_000_000);
+      err.flush();
+    }
+  }
+
+  /** Files smaller than this are read without a bar; {@code traceguard.progress.minBytes} overrides. */
+  static long progressMinBytes() {
+    return Long.getLong("traceguard.progress.minBytes", ReadProgress.DEFAULT_MIN_BYTES);
   }
 
   private void write(Report report, Telemetry telemetry, PrintWriter out, boolean color) throws IOException {
@@ -226,57 +255,5 @@ public final class AnalyzeCommand implements Callable<Integer> {
       return ExitCode.FINDINGS;
     }
     return report.anySkipped() ? ExitCode.PARTIAL : ExitCode.OK;
-  }
-
-  /** Progress on stderr for big inputs, when stderr is a terminal (or with --verbose). */
-  private static final class Progress {
-    private final PrintWriter err;
-    private final boolean enabled;
-    private final boolean verbose;
-    private String name;
-    private long size;
-    private int lastPercent = -1;
-    private long started;
-
-    Progress(PrintWriter err, boolean verbose) {
-      this.err = err;
-      this.verbose = verbose;
-      this.enabled = Terminal.interactive();
-    }
-
-    void start(String name, long size) {
-      this.name = name;
-      this.size = size;
-      this.lastPercent = -1;
-      this.started = System.nanoTime();
-    }
-
-    void bytes(long read) {
-      if (!enabled || size < (64L << 20)) {
-        return;
-      }
-      int pct = (int) Math.min(100, read * 100 / Math.max(1, size));
-      if (pct != lastPercent) {
-        lastPercent = pct;
-        err.printf("\rreading %s: %3d%% (%d MiB)", name, pct, read >> 20);
-        err.flush();
-      }
-    }
-
-    void finished(InputSummary s) {
-      if (enabled && lastPercent >= 0) {
-        err.print("\r\u001b[K");
-      }
-      if (verbose) {
-        err.printf("read %s as %s: %d spans, %d series, %d samples, %d logs, %d skipped in %d ms%n",
-            s.path(), s.format(), s.spans(), s.metricSeries(), s.samples(), s.logs(), s.skipped(),
-            (System.nanoTime() - started) / 1_000_000);
-      }
-      err.flush();
-    }
-
-    void done() {
-      err.flush();
-    }
   }
 }
