@@ -77,13 +77,13 @@ public final class ShellCommand implements java.util.concurrent.Callable<Integer
       err.println("traceguard shell: already in the shell");
       return 2;
     }
+    if (System.console() == null) {
+      RUNNING.set(false);
+      err.println("traceguard shell: standard input or output is not a terminal; run commands directly"
+          + " instead, e.g. traceguard analyze DUMP");
+      return 2;
+    }
     try (org.jline.terminal.Terminal terminal = TerminalBuilder.builder().name("traceguard").system(true).build()) {
-      if (org.jline.terminal.Terminal.TYPE_DUMB.equals(terminal.getType())
-          || org.jline.terminal.Terminal.TYPE_DUMB_COLOR.equals(terminal.getType())) {
-        err.println("traceguard shell: standard input is not a terminal; run commands directly instead,"
-            + " e.g. traceguard analyze DUMP");
-        return 2;
-      }
       return loop(terminal);
     } finally {
       RUNNING.set(false);

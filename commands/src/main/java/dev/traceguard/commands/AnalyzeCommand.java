@@ -209,7 +209,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
     long started = System.nanoTime();
     InputSummary s;
-    try (ReadProgress progress = ReadProgress.start(err, "reading " + p, size, progressMinBytes(), " MiB", 1 << 20)) {
+    try (ReadProgress progress = ReadProgress.start(err, "reading " + (p.getFileName() == null ? p : p.getFileName()), size, progressMinBytes(), " MiB", 1 << 20)) {
       s = DumpReader.read(p, telemetry, progress::step);
     }
     if (Thread.currentThread().isInterrupted()) {

@@ -45,7 +45,7 @@ public final class ReadProgress implements AutoCloseable {
       return new ReadProgress(null);
     }
     ProgressBarBuilder b = new ProgressBarBuilder()
-        .setTaskName(task.length() > 40 ? "…" + task.substring(task.length() - 39) : task)
+        .setTaskName(task.length() > 40 ? task.substring(0, 20) + "…" + task.substring(task.length() - 19) : task)
         .setInitialMax(max > 0 ? max : -1)
         .setUnit(unit, unitSize)
         .showSpeed()
