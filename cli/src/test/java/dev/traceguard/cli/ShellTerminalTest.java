@@ -54,6 +54,17 @@ class ShellTerminalTest {
       t.waitFor("traceguard> analyze ../testdata/broken/", STEP);
       t.press("C-u");
 
+      // Running JVMs after --pid: this test's own JVM is one.
+      t.type("analyze --pid ");
+      t.press("Tab");
+      Thread.sleep(1500);
+      if (t.screen().contains("possibilities")) {
+        t.press("y");
+      }
+      String pid = Long.toString(ProcessHandle.current().pid());
+      assertThat(t.waitFor(pid, STEP)).containsPattern("(?<![0-9])" + pid + "(?![0-9])");
+      t.press("C-u");
+
       t.type("help");
       t.press("Enter");
       t.waitFor("completion ", STEP);
