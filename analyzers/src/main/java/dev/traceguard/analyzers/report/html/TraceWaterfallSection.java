@@ -70,6 +70,8 @@ final class TraceWaterfallSection implements HtmlSection {
     }
     collect(s, traces);
     out.element("h3", "Example traces, broken link marked");
+    // One colour per service across all the waterfalls, so a service looks the same everywhere.
+    Map<String, String> colors = new HashMap<>();
     for (Map.Entry<Finding, List<Panel>> e : examples.entrySet()) {
       Finding f = e.getKey();
       out.open("figure", "class", "waterfall", "data-rule", f.rule());
@@ -81,7 +83,7 @@ final class TraceWaterfallSection implements HtmlSection {
           out.element("p", p.title() + ": no spans of this trace in the dump", "class", "more");
           continue;
         }
-        draw(s, spans, p, out);
+        draw(s, spans, p, colors, out);
       }
       out.close("figure");
     }
@@ -187,7 +189,7 @@ final class TraceWaterfallSection implements HtmlSection {
   }
 
   /** Draws one trace: spans in tree order (parents before children, siblings by start). */
-  private static void draw(SpanStore s, List<Integer> spans, Panel p, Html out) {
+  private static void draw(SpanStore s, List<Integer> spans, Panel p, Map<String, String> colors, Html out) {
     Map<String, Integer> byId = new HashMap<>();
     for (int i : spans) {
       byId.putIfAbsent(s.spanIdHex(i), i);
@@ -269,14 +271,13 @@ final class TraceWaterfallSection implements HtmlSection {
     int height = AXIS_H + (rows.size() + extra) * ROW_H + 6;
     int width = LABEL_W + CHART_W + NOTE_W;
     out.element("p", p.title() + " · " + (rows.size() + hidden) + " span" + (rows.size() + hidden == 1 ? "" : "s")
-        + " · " + EvidenceView.number((t1 - t0) / 1e6) + " ms" + (hidden > 0 ? " · " + hidden + " not drawn" : ""),
+        + " · " + tick((t1 - t0) / 1e6) + " ms" + (hidden > 0 ? " · " + hidden + " not drawn" : ""),
         "class", "trace-title");
     out.open("svg", "xmlns", "http://www.w3.org/2000/svg", "class", "waterfall", "width", Integer.toString(width),
         "height", Integer.toString(height), "role", "img", "aria-label", "waterfall of " + p.title(),
         "data-trace-id", p.traceId());
     axis(t0, t1, height, out);
 
-    Map<String, String> colors = new HashMap<>();
     long boundStart = 0;
     long boundEnd = 0;
     Integer boundsIndex = p.boundsOf() == null ? null : byId.get(p.boundsOf());
@@ -297,7 +298,7 @@ final class TraceWaterfallSection implements HtmlSection {
             "y", Integer.toString(y + 14), "class", "mark");
         out.empty("rect", "class", "missing", "x", Charts.fmt(Math.max(LABEL_W, x0 - 6)), "y",
             Integer.toString(y + 3), "width", Charts.fmt(x1 - x0 + 12), "height", Integer.toString(ROW_H - 6));
-        out.element("text", "◀ parent " + p.missingParentId() + " is not in the dump", "x",
+        out.element("text", "◀ not in the dump", "x",
             Integer.toString(LABEL_W + CHART_W + 8), "y", Integer.toString(y + 14), "class", "mark");
         out.close("g");
         y += ROW_H;
