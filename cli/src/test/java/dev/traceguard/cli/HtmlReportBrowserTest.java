@@ -108,11 +108,19 @@ class HtmlReportBrowserTest {
         PAYLOADS[0]));
     Path in = dir.resolve("x<img src=y onerror=document.title='pwned-path'>.jsonl");
     Files.writeString(in, dump + "{\"resourceSpans\": [" + PAYLOADS[0] + "\n", StandardCharsets.UTF_8);
+    // Label values, and a broken line whose text ends up in the read error shown on the page.
+    Path metrics = dir.resolve("metrics.prom");
+    Files.writeString(metrics, "# TYPE requests_total counter\n"
+        + "requests_total{model=" + json(PAYLOADS[0]) + "} 1\n"
+        + "requests_total{model=\"" + PAYLOADS[3].replace("\"", "") + "\"} " + PAYLOADS[1] + "\n",
+        StandardCharsets.UTF_8);
     Path page = dir.resolve("hostile.html");
-    String[] r = TestdataTest.run("analyze", "-f", "html", "-o", page.toString(), in.toString());
+    String[] r = TestdataTest.run("analyze", "-f", "html", "-o", page.toString(), in.toString(),
+        metrics.toString());
     assertThat(r[0]).isEqualTo("1");
     String source = Files.readString(page, StandardCharsets.UTF_8);
-    assertThat(source).contains("orphan-span", "clock-skew", "&lt;script&gt;document.title=&#39;pwned-script&#39;");
+    assertThat(source).contains("orphan-span", "clock-skew", "&lt;script&gt;document.title=&#39;pwned-script&#39;",
+        "metrics.prom:3:", "&#39;&lt;img&#39;");
 
     assertNoScriptRan(chromium.dumpDom(page));
   }
