@@ -2,9 +2,13 @@ package dev.traceguard.cli;
 
 import dev.traceguard.commands.ExitCode;
 import dev.traceguard.commands.Terminal;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CancellationException;
 import picocli.CommandLine;
 
 /** Entry point. {@link #run} is the whole CLI without exiting, for tests and embedding. */
@@ -14,6 +18,7 @@ public final class Main {
   /** Runs traceguard and exits with its exit code. */
   public static void main(String[] args) {
     Terminal.interactive(System.console() != null);
+    Terminal.stderrTerminal(stderrIsTerminal());
     PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     int code = run(out, err, args);
@@ -31,6 +36,15 @@ public final class Main {
     CommandLine cl = commandLine();
     cl.setOut(out);
     cl.setErr(err);
+    configure(cl, args);
+    return cl.execute(args);
+  }
+
+  /**
+   * Installs the error handlers: one line for usage errors and internal errors (a stack trace only
+   * with --verbose among {@code args}), "cancelled" for a command stopped by Ctrl-C.
+   */
+  static void configure(CommandLine cl, String... args) {
     boolean verbose = false;
     for (String a : args) {
       if (a.equals("-v") || a.equals("--verbose")) {
@@ -41,6 +55,11 @@ public final class Main {
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           PrintWriter e = commandLine.getErr();
+          if (ex instanceof CancellationException) {
+            e.println("traceguard " + commandLine.getCommandName() + ": cancelled");
+            e.flush();
+            return CANCELLED;
+          }
           e.println("traceguard: internal error: " + ex + (showStack ? "" : " (run with --verbose for details)"));
           if (showStack) {
             ex.printStackTrace(e);
@@ -59,7 +78,20 @@ public final class Main {
           e.flush();
           return ExitCode.USAGE.code();
         });
-    return cl.execute(args);
+  }
+
+  /** Exit status of a command cancelled with Ctrl-C (128 + SIGINT, as shells report it). */
+  static final int CANCELLED = 130;
+
+  /** Whether standard error is a terminal; Linux tells through /proc, elsewhere assume the console. */
+  static boolean stderrIsTerminal() {
+    try {
+      Path target = Files.readSymbolicLink(Path.of("/proc/self/fd/2"));
+      String t = target.toString();
+      return t.startsWith("/dev/pts/") || t.startsWith("/dev/tty");
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return System.console() != null;
+    }
   }
 
   /** The command tree (no side effects: safe for help and completion generation). */

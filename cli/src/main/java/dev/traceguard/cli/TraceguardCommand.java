@@ -1,6 +1,7 @@
 package dev.traceguard.cli;
 
 import dev.traceguard.commands.AnalyzeCommand;
+import dev.traceguard.commands.CompletionCommand;
 import dev.traceguard.commands.ReplayCommand;
 import dev.traceguard.commands.SloCommand;
 import dev.traceguard.commands.ValidateCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     subcommands = {
       AnalyzeCommand.class, ValidateCommand.class, PsCommand.class, ProfileCommand.class, SloCommand.class,
-      ReplayCommand.class, GpuCommand.class
+      ReplayCommand.class, GpuCommand.class, ShellCommand.class, CompletionCommand.class
     },
     description = {
       "Diagnostics for AI inference services on the JVM: find broken trace context and what it"
@@ -30,10 +31,18 @@ import picocli.CommandLine.Spec;
       "  traceguard analyze testdata/clean/pipeline.jsonl",
       "  traceguard analyze --format json dumps/ > report.json",
       "  traceguard slo baseline testdata/slo/history.om.gz",
-      "  traceguard help analyze",
       "  traceguard gpu info",
+      "  traceguard analyze --help",
+      "  traceguard shell",
+      "  source <(traceguard completion bash)",
     },
-    commandListHeading = "%nCommands:%n")
+    commandListHeading = "%nCommands:%n",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "2:usage error",
+      "other:as listed in each command's --help"
+    })
 public final class TraceguardCommand implements Runnable {
   @Spec CommandSpec spec;
 

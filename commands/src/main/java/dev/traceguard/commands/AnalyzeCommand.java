@@ -13,6 +13,7 @@ import dev.traceguard.analyzers.report.JsonReportWriter;
 import dev.traceguard.analyzers.report.Report;
 import dev.traceguard.analyzers.report.Severity;
 import dev.traceguard.analyzers.report.TableReportWriter;
+import dev.traceguard.analyzers.report.html.HtmlReportWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,6 +54,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "  traceguard analyze testdata/clean/pipeline.jsonl",
       "  traceguard analyze --format json --fail-on warning traces/*.jsonl.gz > report.json",
+      "  traceguard analyze --format html -o report.html dump/",
       "  kubectl logs deploy/inference | traceguard analyze -",
       "  traceguard analyze --analyzers context --clock-skew-tolerance 5ms dump/",
       "  traceguard analyze --analyzers metrics --fail-on warning metrics.om.txt",
@@ -83,8 +86,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--format"},
       paramLabel = "FORMAT",
-      description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  OutputFormat format = OutputFormat.table;
+      description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). html is one"
+          + " self-contained page with trace waterfalls; write it with -o.")
+  ReportFormat format = ReportFormat.table;
 
   @Option(
       names = {"-o", "--output"},
@@ -96,12 +100,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = "--analyzers",
       split = ",",
       paramLabel = "NAME",
-      description = "Analyzers to run, comma-separated, or 'all' (default). Known: context, metrics, drift, oom, jvm, gpu.")
+      completionCandidates = AnalyzerNames.class,
+      description = "Analyzers to run, comma-separated, or 'all' (default). Known: ${COMPLETION-CANDIDATES}.")
   List<String> analyzers = new ArrayList<>(List.of("all"));
 
   @Option(
       names = "--fail-on",
       paramLabel = "LEVEL",
+      completionCandidates = FailOnLevels.class,
       description = "Exit 1 when a finding is at least this severe: error, warning, info or never (default: ${DEFAULT-VALUE}).")
   String failOn = "error";
 
@@ -182,6 +188,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
   /** Used by picocli. */
   public AnalyzeCommand() {}
 
+  /** Completion candidates for {@code --fail-on}. */
+  static final class FailOnLevels implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return List.of("error", "warning", "info", "never").iterator();
+    }
+  }
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -222,7 +236,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
       options = options.with(OomOptions.class, OomOptions.defaults().withHorizon(oomHorizon));
     }
 
-    Progress progress = new Progress(err, verbosity.verbose());
     if (!baseline.isEmpty() || !groupBy.isEmpty() || driftAlpha != null || driftEffectFloor != null
         || driftMinSamples != null) {
       DriftOptions drift = DriftOptions.defaults();
@@ -245,7 +258,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       }
       if (!baseline.isEmpty()) {
         Telemetry before = new Telemetry();
-        readAll(baseline, before, progress, err);
+        readAll(baseline, before, err);
         for (InputSummary in : before.inputs()) {
           if (in.format().equals("unreadable") && !in.errors().isEmpty()) {
             err.println("traceguard analyze: --baseline " + in.path() + ": " + in.errors().get(0).message());
@@ -265,12 +278,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
 
     Telemetry telemetry = new Telemetry();
-    readAll(dumps, telemetry, progress, err);
-    progress.done();
+    readAll(dumps, telemetry, err);
     return finish(selected, telemetry, options, threshold, stdout, err);
   }
 
-  private void readAll(List<String> paths, Telemetry telemetry, Progress progress, PrintWriter err) {
+  private void readAll(List<String> paths, Telemetry telemetry, PrintWriter err) {
     Inputs inputs = Inputs.expand(paths);
     for (String d : inputs.emptyDirectories()) {
       err.println("traceguard analyze: " + d + ": directory holds no dump files");
@@ -284,7 +296,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
       if (d.equals(Inputs.STDIN)) {
         DumpReader.read(Inputs.STDIN, System.in, telemetry, null, strict);
       } else {
-        read(Path.of(d), telemetry, progress);
+        read(Path.of(d), telemetry, err);
       }
     }
   }
@@ -294,17 +306,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
     Report report = Analyzers.run(selected, telemetry, options, VersionProvider.version());
     if (output != null) {
       try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-        write(report, new PrintWriter(w), false);
+        write(report, telemetry, new PrintWriter(w), false);
       } catch (IOException e) {
         err.println("traceguard analyze: cannot write " + output + ": " + e.getMessage());
         return ExitCode.USAGE.code();
       }
     } else {
-      boolean color = Terminal.colorAllowed() && format == OutputFormat.table;
-      write(report, stdout, color);
+      boolean color = Terminal.colorAllowed() && format == ReportFormat.table;
+      write(report, telemetry, stdout, color);
     }
     for (InputSummary in : telemetry.inputs()) {
-      if (in.skipped() > 0 && format == OutputFormat.json && output == null) {
+      if (in.skipped() > 0 && format != ReportFormat.table && output == null) {
         err.println("traceguard analyze: " + in.path() + ": " + in.skipped() + " records skipped (see inputs[].errors)");
       }
     }
@@ -336,21 +348,43 @@ public final class AnalyzeCommand implements Callable<Integer> {
     return m;
   }
 
-  private void read(Path p, Telemetry telemetry, Progress progress) {
-    long size = 0;
+  private void read(Path p, Telemetry telemetry, PrintWriter err) {
+    // Unknown size (a pipe, a FIFO): a bar without percentage or ETA.
+    long size = -1;
     try {
-      size = Files.size(p);
+      if (Files.isRegularFile(p)) {
+        size = Files.size(p);
+      }
     } catch (IOException e) {
-      size = 0;
+      size = -1;
     }
-    progress.start(p.toString(), size);
-    InputSummary s = DumpReader.read(p, telemetry, progress::bytes, strict);
-    progress.finished(s);
+    long started = System.nanoTime();
+    InputSummary s;
+    try (ReadProgress progress = ReadProgress.start(err, "reading " + (p.getFileName() == null ? p : p.getFileName()), size, progressMinBytes(), " MiB", 1 << 20)) {
+      s = DumpReader.read(p, telemetry, progress::step, strict);
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      // Ctrl-C in the shell: reading stopped part way, so there is nothing sound to report.
+      throw new CancellationException("cancelled");
+    }
+    if (verbosity.verbose()) {
+      err.printf("read %s as %s: %d spans, %d series, %d samples, %d logs, %d skipped in %d ms%n",
+          s.path(), s.format(), s.spans(), s.metricSeries(), s.samples(), s.logs(), s.skipped(),
+          (System.nanoTime() - started) / 1_000_000);
+      err.flush();
+    }
   }
 
-  private void write(Report report, PrintWriter out, boolean color) throws IOException {
-    if (format == OutputFormat.json) {
+  /** Files smaller than this are read without a bar; {@code traceguard.progress.minBytes} overrides. */
+  static long progressMinBytes() {
+    return Long.getLong("traceguard.progress.minBytes", ReadProgress.DEFAULT_MIN_BYTES);
+  }
+
+  private void write(Report report, Telemetry telemetry, PrintWriter out, boolean color) throws IOException {
+    if (format == ReportFormat.json) {
       JsonReportWriter.write(report, out);
+    } else if (format == ReportFormat.html) {
+      new HtmlReportWriter().write(report, telemetry, out);
     } else {
       new TableReportWriter(color).write(report, out);
     }
@@ -376,57 +410,5 @@ public final class AnalyzeCommand implements Callable<Integer> {
       return ExitCode.FINDINGS;
     }
     return report.anySkipped() ? ExitCode.PARTIAL : ExitCode.OK;
-  }
-
-  /** Progress on stderr for big inputs, when stderr is a terminal (or with --verbose). */
-  private static final class Progress {
-    private final PrintWriter err;
-    private final boolean enabled;
-    private final boolean verbose;
-    private String name;
-    private long size;
-    private int lastPercent = -1;
-    private long started;
-
-    Progress(PrintWriter err, boolean verbose) {
-      this.err = err;
-      this.verbose = verbose;
-      this.enabled = Terminal.interactive();
-    }
-
-    void start(String name, long size) {
-      this.name = name;
-      this.size = size;
-      this.lastPercent = -1;
-      this.started = System.nanoTime();
-    }
-
-    void bytes(long read) {
-      if (!enabled || size < (64L << 20)) {
-        return;
-      }
-      int pct = (int) Math.min(100, read * 100 / Math.max(1, size));
-      if (pct != lastPercent) {
-        lastPercent = pct;
-        err.printf("\rreading %s: %3d%% (%d MiB)", name, pct, read >> 20);
-        err.flush();
-      }
-    }
-
-    void finished(InputSummary s) {
-      if (enabled && lastPercent >= 0) {
-        err.print("\r\u001b[K");
-      }
-      if (verbose) {
-        err.printf("read %s as %s: %d spans, %d series, %d samples, %d logs, %d skipped in %d ms%n",
-            s.path(), s.format(), s.spans(), s.metricSeries(), s.samples(), s.logs(), s.skipped(),
-            (System.nanoTime() - started) / 1_000_000);
-      }
-      err.flush();
-    }
-
-    void done() {
-      err.flush();
-    }
   }
 }

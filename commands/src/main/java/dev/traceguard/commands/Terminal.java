@@ -6,6 +6,8 @@ package dev.traceguard.commands;
  */
 public final class Terminal {
   private static volatile boolean interactive;
+  private static volatile boolean stderrTerminal;
+  private static volatile int columns;
 
   private Terminal() {}
 
@@ -17,6 +19,40 @@ public final class Terminal {
   /** Whether a person is watching (progress lines make sense). */
   public static boolean interactive() {
     return interactive;
+  }
+
+  /** Called by {@code main} with whether standard error is a terminal (where progress bars go). */
+  public static void stderrTerminal(boolean on) {
+    stderrTerminal = on;
+  }
+
+  /**
+   * Whether a progress bar may be drawn on standard error: it is a terminal. Standard output may
+   * be redirected (a JSON report to a file): the bar never goes there.
+   */
+  public static boolean progressAllowed() {
+    return stderrTerminal;
+  }
+
+  /** Sets the terminal width, when known (the shell knows it). */
+  public static void columns(int n) {
+    columns = n;
+  }
+
+  /** The terminal width: as set, else {@code $COLUMNS}, else 80. */
+  public static int columns() {
+    if (columns > 0) {
+      return columns;
+    }
+    String env = System.getenv("COLUMNS");
+    if (env != null) {
+      try {
+        return Math.max(20, Integer.parseInt(env.trim()));
+      } catch (NumberFormatException e) {
+        return 80;
+      }
+    }
+    return 80;
   }
 
   /** Whether colours may be used: interactive and {@code NO_COLOR} unset (https://no-color.org). */
