@@ -155,16 +155,43 @@ function compReplyArray() {
 function _complete_traceguard() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} analyze" ];    then _picocli_traceguard; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_traceguard; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} validate" ];    then _picocli_traceguard; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ps" ];    then _picocli_traceguard; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} profile" ];    then _picocli_traceguard; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} slo" ];    then _picocli_traceguard; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} replay" ];    then _picocli_traceguard; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} gpu" ];    then _picocli_traceguard; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shell" ];    then _picocli_traceguard; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_traceguard; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} slo baseline" ];    then _picocli_traceguard_slo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} gpu info" ];    then _picocli_traceguard_gpu; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} gpu bench" ];    then _picocli_traceguard_gpu; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(analyze)
-  local cmds1=(completion)
-  local cmds2=(shell)
+  local cmds1=(validate)
+  local cmds2=(ps)
+  local cmds3=(profile)
+  local cmds4=(slo)
+  local cmds5=(replay)
+  local cmds6=(gpu)
+  local cmds7=(shell)
+  local cmds8=(completion)
+  local cmds9=(slo baseline)
+  local cmds10=(gpu info)
+  local cmds11=(gpu bench)
 
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_traceguard_shell; return $?; fi
-  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_traceguard_completion; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_traceguard_gpu_bench; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_traceguard_gpu_info; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_traceguard_slo_baseline; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_traceguard_completion; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_traceguard_shell; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_traceguard_gpu; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_traceguard_replay; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_traceguard_slo; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_traceguard_profile; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_traceguard_ps; return $?; fi
+  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_traceguard_validate; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_traceguard_analyze; return $?; fi
 
   # No subcommands were specified; generate completions for the top-level command.
@@ -176,7 +203,7 @@ function _picocli_traceguard() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="analyze completion shell"
+  local commands="analyze validate ps profile slo replay gpu shell completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -196,10 +223,10 @@ function _picocli_traceguard_analyze() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-f' '--format' '-o' '--output' '--analyzers' '--fail-on' '--clock-skew-tolerance' '--max-findings-per-rule'"
+  local flag_opts="'-v' '--verbose' '--strict' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-f' '--format' '-o' '--output' '--analyzers' '--fail-on' '--clock-skew-tolerance' '--oom-horizon' '--baseline' '--group-by' '--drift-alpha' '--drift-effect-floor' '--drift-min-samples' '--max-findings-per-rule' '--cardinality-limit' '--histogram-overflow'"
   local FORMAT_option_args=("table" "json" "html") # --format values
-  local NAME_option_args=("all" "context") # --analyzers values
+  local NAME_option_args=("all" "context" "metrics" "drift" "oom" "jvm" "gpu") # --analyzers values
   local LEVEL_option_args=("error" "warning" "info" "never") # --fail-on values
 
   type compopt &>/dev/null && compopt +o default
@@ -229,8 +256,302 @@ function _picocli_traceguard_analyze() {
     '--clock-skew-tolerance')
       return
       ;;
+    '--oom-horizon')
+      return
+      ;;
+    '--baseline')
+      return
+      ;;
+    '--group-by')
+      return
+      ;;
+    '--drift-alpha')
+      return
+      ;;
+    '--drift-effect-floor')
+      return
+      ;;
+    '--drift-min-samples')
+      return
+      ;;
     '--max-findings-per-rule')
       return
+      ;;
+    '--cardinality-limit')
+      return
+      ;;
+    '--histogram-overflow')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `validate` subcommand.
+function _picocli_traceguard_validate() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-v' '--verbose' '--strict' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-f' '--format'"
+  local FORMAT_option_args=("table" "json") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-f'|'--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `ps` subcommand.
+function _picocli_traceguard_ps() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts="'-f' '--format'"
+  local FORMAT_option_args=("table" "json") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-f'|'--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `profile` subcommand.
+function _picocli_traceguard_profile() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-v' '--verbose' '--no-jfr' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-p' '--pid' '-d' '--duration' '-i' '--interval' '--out' '--jfr' '-f' '--format' '--attach-timeout' '--fail-on'"
+  local FORMAT_option_args=("table" "json") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-p'|'--pid')
+      return
+      ;;
+    '-d'|'--duration')
+      return
+      ;;
+    '-i'|'--interval')
+      return
+      ;;
+    '--out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--jfr')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-f'|'--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--attach-timeout')
+      return
+      ;;
+    '--fail-on')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `slo` subcommand.
+function _picocli_traceguard_slo() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="baseline"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `replay` subcommand.
+function _picocli_traceguard_replay() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-v' '--verbose' '--shift-to-now' '--no-redact' '--dry-run' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--endpoint' '--protocol' '--headers' '--compression' '--timeout' '--certificate' '--client-certificate' '--client-key' '--shift' '--speed' '--rate' '--redact' '--batch-size' '--max-retries' '--spill' '-f' '--format'"
+  local FORMAT_option_args=("table" "json") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--endpoint')
+      return
+      ;;
+    '--protocol')
+      return
+      ;;
+    '--headers')
+      return
+      ;;
+    '--compression')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--certificate')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--client-certificate')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--client-key')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--shift')
+      return
+      ;;
+    '--speed')
+      return
+      ;;
+    '--rate')
+      return
+      ;;
+    '--redact')
+      return
+      ;;
+    '--batch-size')
+      return
+      ;;
+    '--max-retries')
+      return
+      ;;
+    '--spill')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-f'|'--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `gpu` subcommand.
+function _picocli_traceguard_gpu() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="info bench"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `shell` subcommand.
+function _picocli_traceguard_shell() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts="'--history'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--history')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 
@@ -267,24 +588,192 @@ function _picocli_traceguard_completion() {
   fi
 }
 
-# Generates completions for the options and subcommands of the `shell` subcommand.
-function _picocli_traceguard_shell() {
+# Generates completions for the options and subcommands of the `baseline` subcommand.
+function _picocli_traceguard_slo_baseline() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts="'--history'"
+  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--prometheus' '--token-env' '--token-file' '--timeout' '--start' '--end' '--selector' '--group-by' '--error-status' '--window' '--step' '--rate-window' '--period' '--objective-window' '--met-share' '--objective' '--latency-threshold' '-k' '--low-traffic-share' '--rules-out' '--naming' '--baseline-for' '--openslo-out' '--sloth-out' '-f' '--format' '-o' '--output' '--fail-on'"
+  local FORMAT_option_args=("table" "json") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--history')
+    '--prometheus')
+      return
+      ;;
+    '--token-env')
+      return
+      ;;
+    '--token-file')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--start')
+      return
+      ;;
+    '--end')
+      return
+      ;;
+    '--selector')
+      return
+      ;;
+    '--group-by')
+      return
+      ;;
+    '--error-status')
+      return
+      ;;
+    '--window')
+      return
+      ;;
+    '--step')
+      return
+      ;;
+    '--rate-window')
+      return
+      ;;
+    '--period')
+      return
+      ;;
+    '--objective-window')
+      return
+      ;;
+    '--met-share')
+      return
+      ;;
+    '--objective')
+      return
+      ;;
+    '--latency-threshold')
+      return
+      ;;
+    '-k')
+      return
+      ;;
+    '--low-traffic-share')
+      return
+      ;;
+    '--rules-out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--naming')
+      return
+      ;;
+    '--baseline-for')
+      return
+      ;;
+    '--openslo-out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--sloth-out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-f'|'--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--fail-on')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `info` subcommand.
+function _picocli_traceguard_gpu_info() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-f' '--format'"
+  local FORMAT_option_args=("table" "json") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-f'|'--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `bench` subcommand.
+function _picocli_traceguard_gpu_bench() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-f' '--format' '--device' '--streams' '--launches' '--kernel-time' '--long-kernel-time'"
+  local FORMAT_option_args=("table" "json") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-f'|'--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--device')
+      return
+      ;;
+    '--streams')
+      return
+      ;;
+    '--launches')
+      return
+      ;;
+    '--kernel-time')
+      return
+      ;;
+    '--long-kernel-time')
+      return
       ;;
   esac
 

@@ -17,9 +17,15 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {
       "  traceguard slo baseline testdata/slo/history.om.gz",
-      "  traceguard help slo baseline"
+      "  traceguard slo baseline --help"
     },
-    commandListHeading = "%nCommands:%n")
+    commandListHeading = "%nCommands:%n",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:this help was shown",
+      "2:usage error",
+      "other:as listed in 'traceguard slo baseline --help'"
+    })
 public final class SloCommand implements Runnable {
   @Spec CommandSpec spec;
 
