@@ -98,4 +98,13 @@ class MetricsTestdataTest {
     assertThat(bad[0]).isEqualTo("2");
     assertThat(bad[2]).contains("--histogram-overflow");
   }
+
+  @Test
+  void helpDescribesTheSettingsWithoutFormatWarnings() {
+    String[] r = run("analyze", "--help");
+    assertThat(r[0]).isEqualTo("0");
+    assertThat(r[1]).contains("--cardinality-limit=N").contains("e.g. 5% or 0.05 (default: 5%)")
+        .contains("Known: context, metrics");
+    assertThat(r[2]).doesNotContain("WARN");
+  }
 }

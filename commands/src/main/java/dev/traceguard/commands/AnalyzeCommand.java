@@ -182,7 +182,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--histogram-overflow",
       paramLabel = "PERCENT",
-      description = "histogram-overflow fires when more than this share of a histogram's observations is above its largest finite bucket, e.g. 5% or 0.05 (default: 5%).")
+      description = "histogram-overflow fires when more than this share of a histogram's observations is above its largest finite bucket, e.g. 5%% or 0.05 (default: 5%%).")
   String histogramOverflow;
 
   /** Used by picocli. */

@@ -53,6 +53,7 @@ final class CounterResets {
   private final Map<SeriesKey, MetricSeries> created = new HashMap<>();
   private final Set<String> names = new HashSet<>();
   private final Map<GroupKey, Group> groups = new LinkedHashMap<>();
+  private final Map<MetricSeries, Signal> signals = new java.util.IdentityHashMap<>();
   private long countersChecked;
 
   /** First pass: remembers the series that carry restart signals. */
@@ -199,13 +200,8 @@ final class CounterResets {
       }
     }
     for (MetricSeries up : ups.getOrDefault(t, List.of())) {
-      for (int k = 0; k < up.size(); k++) {
-        long t0 = up.time(k);
-        boolean inside = tp == MetricSeries.NO_TIMESTAMP || tc == MetricSeries.NO_TIMESTAMP
-            || (t0 > tp && t0 <= tc);
-        if (inside && up.value(k) == 0) {
-          return true;
-        }
+      if (Signal.of(signals, up).zeroBetween(tp, tc)) {
+        return true;
       }
     }
     return false;
@@ -213,47 +209,106 @@ final class CounterResets {
 
   /**
    * Whether a start-time series (values in seconds since the epoch) shows a start between {@code
-   * tp} and {@code tc}: a value inside that interval, or a different value in effect at {@code tc}
-   * than at {@code tp}. Without timestamps: whether it ever changed.
+   * tp} and {@code tc}: a value inside that interval (±1 s), or a different value in effect at
+   * {@code tc} than at {@code tp}. Without timestamps: whether it ever changed.
    */
-  static boolean announcesStart(MetricSeries st, long tp, long tc) {
-    boolean timed = tp != MetricSeries.NO_TIMESTAMP && tc != MetricSeries.NO_TIMESTAMP;
-    double atP = Double.NaN;
-    double atC = Double.NaN;
-    long bestP = Long.MIN_VALUE;
-    long bestC = Long.MIN_VALUE;
-    double firstValue = Double.NaN;
-    for (int k = 0; k < st.size(); k++) {
-      double v = st.value(k);
-      if (Double.isNaN(v)) {
-        continue;
+  boolean announcesStart(MetricSeries st, long tp, long tc) {
+    return Signal.of(signals, st).announcesStart(tp, tc);
+  }
+
+  /**
+   * A restart-signal series prepared once for fast questions: its points in time order, its
+   * distinct values and the times it was 0, so a zig-zagging counter with thousands of decreases
+   * costs a binary search per decrease, not a scan.
+   */
+  private static final class Signal {
+    final long[] times;
+    final double[] values;
+    final double[] distinct;
+    final long[] zeroTimes;
+    final boolean anyUntimedZero;
+
+    private Signal(MetricSeries s) {
+      int[] order = timeOrder(s);
+      int n = 0;
+      for (int k = 0; k < s.size(); k++) {
+        if (!Double.isNaN(s.value(k))) {
+          n++;
+        }
       }
-      if (!timed) {
-        if (Double.isNaN(firstValue)) {
-          firstValue = v;
-        } else if (v != firstValue) {
+      times = new long[n];
+      values = new double[n];
+      java.util.TreeSet<Double> d = new java.util.TreeSet<>();
+      List<Long> zeros = new ArrayList<>();
+      boolean untimedZero = false;
+      int j = 0;
+      for (int k = 0; k < s.size(); k++) {
+        int i = order == null ? k : order[k];
+        double v = s.value(i);
+        if (Double.isNaN(v)) {
+          continue;
+        }
+        times[j] = s.time(i);
+        values[j++] = v;
+        if (d.size() < 64) {
+          d.add(v);
+        }
+        if (v == 0) {
+          if (s.time(i) == MetricSeries.NO_TIMESTAMP) {
+            untimedZero = true;
+          } else {
+            zeros.add(s.time(i));
+          }
+        }
+      }
+      distinct = d.stream().mapToDouble(Double::doubleValue).toArray();
+      zeroTimes = zeros.stream().mapToLong(Long::longValue).toArray();
+      anyUntimedZero = untimedZero;
+    }
+
+    static Signal of(Map<MetricSeries, Signal> cache, MetricSeries s) {
+      return cache.computeIfAbsent(s, Signal::new);
+    }
+
+    boolean announcesStart(long tp, long tc) {
+      if (tp == MetricSeries.NO_TIMESTAMP || tc == MetricSeries.NO_TIMESTAMP) {
+        return distinct.length > 1;
+      }
+      for (double v : distinct) {
+        double startNs = v * 1e9;
+        if (startNs > tp - SLACK_NS && startNs <= tc + SLACK_NS) {
           return true;
         }
-        continue;
       }
-      double startNs = v * 1e9;
-      if (startNs > tp - SLACK_NS && startNs <= tc + SLACK_NS) {
-        return true;
-      }
-      long t = st.time(k);
-      if (t == MetricSeries.NO_TIMESTAMP) {
-        continue;
-      }
-      if (t <= tp && t >= bestP) {
-        bestP = t;
-        atP = v;
-      }
-      if (t <= tc && t >= bestC) {
-        bestC = t;
-        atC = v;
-      }
+      int p = lastAtOrBefore(times, tp);
+      int c = lastAtOrBefore(times, tc);
+      return p >= 0 && c >= 0 && times[p] != MetricSeries.NO_TIMESTAMP && values[p] != values[c];
     }
-    return timed && !Double.isNaN(atP) && !Double.isNaN(atC) && atP != atC;
+
+    /** Whether the series was 0 in {@code (tp, tc]}; without timestamps, whether it ever was. */
+    boolean zeroBetween(long tp, long tc) {
+      if (tp == MetricSeries.NO_TIMESTAMP || tc == MetricSeries.NO_TIMESTAMP) {
+        return anyUntimedZero || zeroTimes.length > 0;
+      }
+      int i = lastAtOrBefore(zeroTimes, tc);
+      return i >= 0 && zeroTimes[i] > tp;
+    }
+
+    private static int lastAtOrBefore(long[] a, long t) {
+      int lo = 0;
+      int hi = a.length - 1;
+      int found = -1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        if (a[mid] <= t) {
+          found = mid;
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      return found;
+    }
   }
 
   private MetricSeries createdOf(MetricSeries s) {

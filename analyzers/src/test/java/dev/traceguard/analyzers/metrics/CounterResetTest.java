@@ -148,4 +148,27 @@ class CounterResetTest {
     assertThat(rule(analyze(newStart), "counter-reset")).isEmpty();
     assertThat(rule(analyze(delta), "counter-reset")).isEmpty();
   }
+
+  @Test
+  void twoReplicasWritingOneSeriesZigZagIntoOneFinding() {
+    // Two pods without an instance label: the series alternates between their totals. 20 000
+    // points and as many up samples; each decrease is one binary search, not a scan.
+    int n = 20_000;
+    double[] v = new double[n];
+    double[] up = new double[n];
+    double[] start = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = i % 2 == 0 ? 1000 + i : 10 + i;
+      up[i] = 1;
+      start[i] = T0 - 3600;
+    }
+    String series = "requests_total{job=\"inference\",model=\"m\"}";
+    Report r = analyze(om(series(series, v), series("up{job=\"inference\"}", up),
+        series("process_start_time_seconds{job=\"inference\"}", start)));
+    assertThat(rule(r, "counter-reset")).singleElement().satisfies(f -> {
+      assertThat(f.evidence()).containsEntry("resets", n / 2);
+      assertThat((List<?>) f.evidence().get("listed")).hasSize(10);
+      assertThat(f.message()).contains("and " + (n / 2 - 1) + " more times");
+    });
+  }
 }
