@@ -887,6 +887,9 @@ public final class OomAnalyzer implements Analyzer {
         ev = evaluate(g, l, e.container, seg, e.time);
       }
       Shape cause = ev == null ? null : ev.cause;
+      if (e.kind.equals("No available memory for the cache blocks")) {
+        cause = Shape.MODEL_LOAD;
+      }
       if (e.message != null && e.memory == Memory.GPU && e.message.reservedUnallocated() > 0
           && e.message.reservedUnallocated() >= e.message.requested()) {
         cause = Shape.FRAGMENTATION;
