@@ -1185,6 +1185,10 @@ public final class OomAnalyzer implements Analyzer {
           return "Memory follows the tokens in flight: cap concurrent sequences and context length (vLLM"
               + " --max-num-seqs, --max-model-len, lower --gpu-memory-utilization or swap space), or raise the limit.";
         case LEAK:
+          if (m == Memory.JVM_HEAP) {
+            return "Memory that is never released: compare two heap dumps or class histograms (jcmd"
+                + " GC.class_histogram) to find what holds it, and bound that cache or collection.";
+          }
           return "Memory that is never released: diff two snapshots (jcmd VM.native_memory summary.diff, two heap"
               + " dumps) to find what holds it; direct buffers must be released or pooled with a bound.";
         case BATCH_SPIKE:
