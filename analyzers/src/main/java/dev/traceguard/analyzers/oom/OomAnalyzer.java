@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Why did it run out of memory? Finds out-of-memory events (container OOM kills from
@@ -886,6 +887,9 @@ public final class OomAnalyzer implements Analyzer {
         ev = evaluate(g, l, e.container, seg, e.time);
       }
       Shape cause = ev == null ? null : ev.cause;
+      if (e.kind.equals("No available memory for the cache blocks")) {
+        cause = Shape.MODEL_LOAD;
+      }
       if (e.message != null && e.memory == Memory.GPU && e.message.reservedUnallocated() > 0
           && e.message.reservedUnallocated() >= e.message.requested()) {
         cause = Shape.FRAGMENTATION;
@@ -1031,37 +1035,37 @@ public final class OomAnalyzer implements Analyzer {
     // ------------------------------------------------------------ oom-risk
 
     void risk(Owner g) {
-      long[] span = g.span();
-      if (span == null) {
-        return;
-      }
+      // The trend of each total is tested first; the ledger is built only for the few that rise.
       for (Tracked t : g.get(Role.CONTAINER_TOTAL)) {
-        Ledger l = ledger(g, Memory.CONTAINER, t.container, null);
-        if (l.total == t.timeline()) {
-          riskOf(g, Memory.CONTAINER, t.container, l, span);
+        Tracked limit = first(g.get(Role.CONTAINER_LIMIT, t.container));
+        if (limit != null) {
+          riskOf(g, Memory.CONTAINER, t.container, t.timeline(), limit.timeline(),
+              () -> ledger(g, Memory.CONTAINER, t.container, null));
         }
       }
       if (g.has(Role.HEAP_MAX)) {
-        riskOf(g, Memory.JVM_HEAP, null, ledger(g, Memory.JVM_HEAP, null, null), span);
+        Ledger l = ledger(g, Memory.JVM_HEAP, null, null);
+        riskOf(g, Memory.JVM_HEAP, null, l.total, l.limit, () -> l);
       }
       for (Tracked t : g.get(Role.GPU_TOTAL)) {
-        riskOf(g, Memory.GPU, null, ledger(g, Memory.GPU, null, t.gpu), span);
+        Ledger l = ledger(g, Memory.GPU, null, t.gpu);
+        riskOf(g, Memory.GPU, null, l.total, l.limit, () -> l);
       }
     }
 
-    private void riskOf(Owner g, Memory m, String c, Ledger l, long[] span) {
-      if (l.total == null || l.limit == null) {
+    private void riskOf(Owner g, Memory m, String c, Timeline total, Timeline limits, Supplier<Ledger> ledger) {
+      if (total == null || limits == null || total.isEmpty()) {
         return;
       }
-      long end = l.total.last();
-      long seg = span[0];
+      long end = total.last();
+      long seg = total.first();
       for (OomEvent e : byOwner.getOrDefault(g, List.of())) {
         if (e.time <= end && (e.memory == Memory.CONTAINER || e.memory == m)) {
           seg = Math.max(seg, e.lastTime + 1);
         }
       }
       long warmEnd = seg + o.warmup().toNanos();
-      Timeline w = l.total.slice(warmEnd, end);
+      Timeline w = total.slice(warmEnd, end);
       if (w.size() < RISK_MIN_POINTS) {
         return;
       }
@@ -1074,7 +1078,7 @@ public final class OomAnalyzer implements Analyzer {
       }
       double[] h = x.hours(x.first());
       TheilSen.Line line = TheilSen.fit(h, x.v);
-      double limit = l.limit.valueAt(end);
+      double limit = limits.valueAt(end);
       if (!(limit > 0) || !(line.slope() > 0)) {
         return;
       }
@@ -1090,6 +1094,7 @@ public final class OomAnalyzer implements Analyzer {
         return;
       }
       long reaches = (end + (long) (eta * 3.6e12)) / 1_000_000_000L * 1_000_000_000L;
+      Ledger l = ledger.get();
       Evaluation ev = evaluate(g, l, c, seg, end);
       Finding.Builder b = Finding.builder(NAME, "oom-risk", Severity.WARNING);
       subject(b, g, g.service, c, l);
@@ -1180,6 +1185,10 @@ public final class OomAnalyzer implements Analyzer {
           return "Memory follows the tokens in flight: cap concurrent sequences and context length (vLLM"
               + " --max-num-seqs, --max-model-len, lower --gpu-memory-utilization or swap space), or raise the limit.";
         case LEAK:
+          if (m == Memory.JVM_HEAP) {
+            return "Memory that is never released: compare two heap dumps or class histograms (jcmd"
+                + " GC.class_histogram) to find what holds it, and bound that cache or collection.";
+          }
           return "Memory that is never released: diff two snapshots (jcmd VM.native_memory summary.diff, two heap"
               + " dumps) to find what holds it; direct buffers must be released or pooled with a bound.";
         case BATCH_SPIKE:

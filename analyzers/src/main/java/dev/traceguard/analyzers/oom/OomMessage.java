@@ -44,6 +44,11 @@ record OomMessage(
           : lower.contains("cudaerrormemoryallocation") ? "cudaErrorMemoryAllocation" : "CUDA_ERROR_OUT_OF_MEMORY",
           size(CAPACITY, all), size(TRIED, all), size(RESERVED_UNALLOCATED, all), cut(m.isEmpty() ? all : m));
     }
+    if (lower.contains("no available memory for the cache blocks")) {
+      // vLLM at start-up: weights and activations leave nothing for the KV cache.
+      return new OomMessage(Memory.GPU, "No available memory for the cache blocks", Double.NaN, Double.NaN,
+          Double.NaN, cut(m.isEmpty() ? all : m));
+    }
     int at = errorAt(all);
     if (at < 0) {
       return null;

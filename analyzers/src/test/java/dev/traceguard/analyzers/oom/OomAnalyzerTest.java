@@ -167,6 +167,16 @@ class OomAnalyzerTest {
   }
 
   @Test
+  void vllmStartupWithoutRoomForTheKvCacheIsModelLoad() {
+    Resource r = new Resource(Attributes.of("service.name", "vllm"));
+    t.addLog(new LogRecord(ns(3), 0, 17, "ERROR", "ValueError: No available memory for the cache blocks. Try increasing"
+        + " `gpu_memory_utilization` when initializing the engine.", Attributes.empty(), "", "", r, 0, 40));
+    List<Finding> fs = run();
+    assertThat(fs).hasSize(1);
+    assertThat(fs.get(0).evidence()).containsEntry("memory", "gpu").containsEntry("cause", "model-load");
+  }
+
+  @Test
   void heapExhaustionWithGcTimeRisingAndJavaHeapSpace() {
     Random rnd = new Random(4);
     int steps = 240;

@@ -79,6 +79,10 @@ class OomMessageTest {
     OomMessage raw = OomMessage.parse(null, "cudaMalloc failed: cudaErrorMemoryAllocation (2): out of memory");
     assertThat(raw.kind()).isEqualTo("cudaErrorMemoryAllocation");
     assertThat(raw.requested()).isNaN();
+    OomMessage startup = OomMessage.parse("ValueError", "No available memory for the cache blocks. Try increasing"
+        + " `gpu_memory_utilization` when initializing the engine.");
+    assertThat(startup.memory()).isEqualTo(Memory.GPU);
+    assertThat(startup.kind()).isEqualTo("No available memory for the cache blocks");
   }
 
   @Test
