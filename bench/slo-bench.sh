@@ -37,13 +37,14 @@ ls -l "$file" >&2
 jar="$root/cli/target/traceguard.jar"
 [ -f "$jar" ] || (cd "$root" && mvn -q -B -DskipTests package)
 
-tg_log="$out/slo-bench-traceguard.txt"
+stem="$(basename "$file" .om)"
+tg_log="$out/$stem-traceguard.txt"
 /usr/bin/time -v java -Xmx"$heap" -jar "$jar" slo baseline --window "${days}d" --format json \
-  -o "$out/slo-bench-report.json" "$file" 2> "$tg_log" || true
+  -o "$out/$stem-report.json" "$file" 2> "$tg_log" || true
 tg_wall=$(grep 'Elapsed (wall clock)' "$tg_log" | awk '{print $NF}')
 tg_rss=$(grep 'Maximum resident set size' "$tg_log" | awk '{print $NF}')
 tg_status=$(grep 'Exit status' "$tg_log" | awk '{print $NF}')
-slos=$(grep -c '"kind"' "$out/slo-bench-report.json" || true)
+slos=$(grep -c '"kind"' "$out/$stem-report.json" || true)
 
 secs() { echo "$1" | awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }'; }
 tg_cpu=$(grep -E 'User time|System time' "$tg_log" | awk '{s += $NF} END {print s}')
@@ -52,12 +53,12 @@ echo "traceguard slo baseline: wall $tg_wall, CPU ${tg_cpu}s (exit $tg_status, -
 if [ "${PROMTOOL:-1}" = 0 ]; then
   echo "PROMTOOL=0: promtool not timed"
 elif command -v promtool >/dev/null 2>&1; then
-  rm -rf "$out/slo-bench-tsdb"
-  pt_log="$out/slo-bench-promtool.txt"
-  /usr/bin/time -v promtool tsdb create-blocks-from openmetrics "$file" "$out/slo-bench-tsdb" > /dev/null 2> "$pt_log"
+  rm -rf "$out/$stem-tsdb"
+  pt_log="$out/$stem-promtool.txt"
+  /usr/bin/time -v promtool tsdb create-blocks-from openmetrics "$file" "$out/$stem-tsdb" > /dev/null 2> "$pt_log"
   pt_wall=$(grep 'Elapsed (wall clock)' "$pt_log" | awk '{print $NF}')
   pt_cpu=$(grep -E 'User time|System time' "$pt_log" | awk '{s += $NF} END {print s}')
-  rm -rf "$out/slo-bench-tsdb"
+  rm -rf "$out/$stem-tsdb"
   echo "promtool tsdb create-blocks-from openmetrics: wall $pt_wall, CPU ${pt_cpu}s"
   awk -v a="$(secs "$tg_wall")" -v b="$(secs "$pt_wall")" -v c="$tg_cpu" -v d="$pt_cpu" \
     'BEGIN { printf "ratio traceguard/promtool: wall %.2f, CPU %.2f\n", a / b, c / d }'

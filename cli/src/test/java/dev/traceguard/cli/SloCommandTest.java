@@ -68,6 +68,16 @@ class SloCommandTest {
   }
 
   @Test
+  void tracesWithoutMetricsUseSpanDurationsAndStatus() {
+    MainTest.Result r = run("slo", "baseline", "--window", "5m", "--step", "30s", "--rate-window", "1m",
+        "--objective-window", "1m", Path.of("..", "testdata", "clean", "pipeline.jsonl").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("using the durations and status of 2599 spans");
+    assertThat(r.out()).contains("traceguard_span_duration_seconds latency").contains("{service=\"inference\"}")
+        .contains("traceguard_spans_total errors");
+  }
+
+  @Test
   void findingsSetTheExitCode() {
     MainTest.Result r = run("slo", "baseline", "--objective", "0.9", "--window", "2d", "--selector",
         "{model=\"llama-3-8b\"}", HISTORY);

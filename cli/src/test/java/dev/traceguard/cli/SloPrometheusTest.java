@@ -359,6 +359,38 @@ class SloPrometheusTest {
   }
 
   @Test
+  void awkwardLabelValuesAreQuotedSoPromtoolReadsTheSameSeries() throws Exception {
+    assumeTools();
+    // A model name with a quote, a backslash, ": ", "#", a newline and non-ASCII, in OpenMetrics escaping.
+    String model = "we\\\"ird: #1\\\\x\\nü";
+    StringBuilder om = new StringBuilder();
+    long t0 = Instant.parse(START).getEpochSecond();
+    String[] les = {"0.5", "1", "+Inf"};
+    for (String le : les) {
+      for (int i = 0; i <= 180; i++) {
+        long v = le.equals("0.5") ? 9L * i : 10L * i;
+        om.append("lat_seconds_bucket{le=\"").append(le).append("\",model=\"").append(model).append("\"} ")
+            .append(v).append(' ').append(t0 + 60L * i).append('\n');
+      }
+    }
+    for (String code : new String[] {"200", "500"}) {
+      for (int i = 0; i <= 180; i++) {
+        om.append("req_total{code=\"").append(code).append("\",model=\"").append(model).append("\"} ")
+            .append(code.equals("200") ? 99L * i : i).append(' ').append(t0 + 60L * i).append('\n');
+      }
+    }
+    om.append("# EOF\n");
+    Path history = Files.writeString(dir.resolve("awkward.om"), om.toString(), StandardCharsets.UTF_8);
+    Path rules = dir.resolve("awkward.yml");
+    MainTest.Result r = cli("slo", "baseline", "--window", "3h", "--objective-window", "1h", "--objective", "0.95",
+        "--rules-out", rules.toString(), history.toString());
+    assertThat(r.code()).as(r.err() + r.out()).isZero();
+    assertThat(Files.readString(rules)).contains("we\\\"ird: #1\\\\x\\nü");
+    exec(dir.resolve("awkward-check.log"), promtool, "check", "rules", rules.toString());
+    exec(dir.resolve("awkward-test.log"), promtool, "test", "rules", dir.resolve("awkward.test.yml").toString());
+  }
+
+  @Test
   void promtoolRejectsABrokenRuleFileSoTheCheckMeansSomething() throws Exception {
     assumeTools();
     Path bad = dir.resolve("bad.yml");

@@ -15,6 +15,7 @@ import dev.traceguard.analyzers.slo.SloBaseline;
 import dev.traceguard.analyzers.slo.SloOptions;
 import dev.traceguard.analyzers.slo.SloReport;
 import dev.traceguard.analyzers.slo.SloRuleWriter;
+import dev.traceguard.analyzers.slo.SpanIndicators;
 import dev.traceguard.analyzers.slo.StreamingRates;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -58,6 +59,7 @@ import picocli.CommandLine.Spec;
           + " Prometheus' rate() and quantiles its histogram_quantile(), step by step. Reads dumps"
           + " (OpenMetrics with timestamps as promtool writes them, query_range JSON with or without"
           + " the API envelope, promtool tsdb dump, OTLP metrics) or a live Prometheus-compatible API."
+          + " Traces without metrics work too: SERVER span durations and status become the indicators."
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -324,14 +326,20 @@ public final class SloBaselineCommand implements Callable<Integer> {
           err.println("traceguard slo baseline: " + in.path() + (e.line() > 0 ? ":" + e.line() : "")
               + ": " + e.message());
         }
-        any |= in.metricSeries() > 0;
+        any |= in.metricSeries() > 0 || in.spans() > 0;
       }
       if (!any) {
         err.flush();
-        return usage("no metric series could be read from the inputs");
+        return usage("no metric series or spans could be read from the inputs");
       }
       source = String.join(" ", dumps);
       rates = streamed != null ? streamed.result() : OfflineRates.compute(telemetry, o);
+      if (rates.slis().isEmpty() && telemetry.spans().size() > 0) {
+        // No metric indicator: span durations and status are the indicators.
+        err.println("traceguard slo baseline: no metric indicator found; using the durations and status of "
+            + telemetry.spans().size() + " spans (SERVER spans where there are any)");
+        rates = OfflineRates.compute(SpanIndicators.metrics(telemetry.spans()), o);
+      }
     }
     return finish(o, sel, names, threshold, rates, inputs, source);
   }
