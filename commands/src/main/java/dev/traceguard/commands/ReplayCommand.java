@@ -203,6 +203,13 @@ public final class ReplayCommand implements Callable<Integer> {
   int maxRetries = 5;
 
   @Option(
+      names = "--parallel",
+      paramLabel = "N",
+      description = "Requests in flight at a time (default: ${DEFAULT-VALUE}); more hides the round"
+          + " trip to a distant receiver, records may then arrive out of order across requests.")
+  int parallel = 2;
+
+  @Option(
       names = "--spill",
       paramLabel = "FILE",
       description = "Where batches that could not be delivered go (appended; created only when"
@@ -225,8 +232,9 @@ public final class ReplayCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    if (batchSize < 1 || maxRetries < 0) {
-      err.println("traceguard replay: --batch-size must be at least 1 and --max-retries at least 0");
+    if (batchSize < 1 || maxRetries < 0 || parallel < 1 || parallel > 64) {
+      err.println("traceguard replay: --batch-size and --parallel (at most 64) must be at least 1,"
+          + " --max-retries at least 0");
       return ExitCode.USAGE.code();
     }
     if (pacing != null && pacing.speed != null && !(pacing.speed > 0)) {
@@ -289,7 +297,8 @@ public final class ReplayCommand implements Callable<Integer> {
     OtlpTransport transport = null;
     try {
       transport = dryRun ? null : Replayer.transport(config, "traceguard/" + VersionProvider.version());
-      summary = new Replayer(options, transport).listener(progress::update).replay(inputs);
+      summary = new Replayer(options, transport).parallel(parallel).listener(progress::update)
+          .replay(inputs);
     } catch (IllegalArgumentException e) {
       err.println("traceguard replay: " + scrub(e.getMessage(), secrets));
       return ExitCode.USAGE.code();

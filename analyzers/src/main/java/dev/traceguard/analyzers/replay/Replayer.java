@@ -116,7 +116,9 @@ public final class Replayer {
   private volatile long inputCurrent;
   private final java.util.concurrent.ArrayBlockingQueue<Job> queue =
       new java.util.concurrent.ArrayBlockingQueue<>(2);
-  private Thread sender;
+  private List<Thread> senders;
+  private int parallel = 1;
+  private final Object books = new Object();
   private volatile RuntimeException senderFailure;
   private long inputTotal;
   private int failedInARow;
@@ -164,6 +166,15 @@ public final class Replayer {
     return this;
   }
 
+  /**
+   * Sends up to {@code n} requests at a time (default 1), which hides the round trip to a distant
+   * receiver; records may then arrive in a different order across requests.
+   */
+  public Replayer parallel(int n) {
+    this.parallel = Math.max(1, n);
+    return this;
+  }
+
   /** Reports progress to {@code l}. */
   public Replayer listener(Listener l) {
     this.listener = l;
@@ -206,11 +217,15 @@ public final class Replayer {
     } catch (Interrupted e) {
       notes.add("interrupted: the replay stopped before the end of the inputs");
     } finally {
-      if (sender != null) {
-        // Left early: stop the sender before closing the spill file it may be writing.
-        sender.interrupt();
+      if (senders != null) {
+        // Left early: stop the senders before closing the spill file they may be writing.
+        for (Thread t : senders) {
+          t.interrupt();
+        }
         try {
-          sender.join(10_000);
+          for (Thread t : senders) {
+            t.join(10_000);
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -573,22 +588,25 @@ public final class Replayer {
   }
 
   private void pace(long firstTime, int records) {
-    if (options.speed() > 0 && firstTime != NONE) {
-      if (speedT0 == NONE) {
-        speedT0 = firstTime;
-        speedWall0 = ticker.getAsLong();
+    long wait = 0;
+    synchronized (books) {
+      long now = ticker.getAsLong();
+      if (options.speed() > 0 && firstTime != NONE) {
+        if (speedT0 == NONE) {
+          speedT0 = firstTime;
+          speedWall0 = now;
+        }
+        wait = speedWall0 + (long) ((firstTime - speedT0) / options.speed()) - now;
       }
-      long due = speedWall0 + (long) ((firstTime - speedT0) / options.speed());
-      pause(Duration.ofNanos(due - ticker.getAsLong()));
-    }
-    if (options.rate() > 0) {
-      if (rateWall0 == NONE) {
-        rateWall0 = ticker.getAsLong();
+      if (options.rate() > 0) {
+        if (rateWall0 == NONE) {
+          rateWall0 = now;
+        }
+        wait = Math.max(wait, rateWall0 + (long) (rateRecords * 1e9 / options.rate()) - now);
+        rateRecords += records;
       }
-      long due = rateWall0 + (long) (rateRecords * 1e9 / options.rate());
-      pause(Duration.ofNanos(due - ticker.getAsLong()));
-      rateRecords += records;
     }
+    pause(Duration.ofNanos(wait));
   }
 
   /** One request ready to go: what the sender thread works on. */
@@ -608,10 +626,14 @@ public final class Replayer {
     b.entries.clear();
     b.records = 0;
     b.firstTime = NONE;
-    if (sender == null) {
-      sender = new Thread(this::sendLoop, "traceguard-replay-sender");
-      sender.setDaemon(true);
-      sender.start();
+    if (senders == null) {
+      senders = new ArrayList<>();
+      for (int i = 0; i < parallel; i++) {
+        Thread t = new Thread(this::sendLoop, "traceguard-replay-sender-" + i);
+        t.setDaemon(true);
+        t.start();
+        senders.add(t);
+      }
     }
     rethrowSenderFailure();
     try {
@@ -631,17 +653,21 @@ public final class Replayer {
 
   /** Waits until every handed batch is sent (or spilled). */
   private void finishSending() {
-    if (sender == null) {
+    if (senders == null) {
       return;
     }
     try {
-      queue.put(END);
-      sender.join();
+      for (int i = 0; i < senders.size(); i++) {
+        queue.put(END);
+      }
+      for (Thread t : senders) {
+        t.join();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Interrupted();
     }
-    sender = null;
+    senders = null;
     rethrowSenderFailure();
   }
 
@@ -664,7 +690,11 @@ public final class Replayer {
       try {
         send(job);
       } catch (RuntimeException e) {
-        senderFailure = e;
+        synchronized (books) {
+          if (senderFailure == null) {
+            senderFailure = e;
+          }
+        }
       }
     }
   }
@@ -674,68 +704,76 @@ public final class Replayer {
     int n = job.records();
     Signal signal = job.signal();
     ReplaySummary.Counts c = counts.get(signal);
-    c.requests++;
-    totalRecords += n;
-    if (options.dryRun()) {
-      c.bytes += req.getSerializedSize();
-      totalBytes += req.getSerializedSize();
-      listener.progress(totalRecords, totalBytes, inputDone + inputCurrent, inputTotal);
-      return;
-    }
-    if (gaveUp) {
-      gaveUpBatches++;
-      spill(req, signal, n, c);
-      return;
+    synchronized (books) {
+      c.requests++;
+      totalRecords += n;
+      if (options.dryRun()) {
+        c.bytes += req.getSerializedSize();
+        totalBytes += req.getSerializedSize();
+        listener.progress(totalRecords, totalBytes, inputDone + inputCurrent, inputTotal);
+        return;
+      }
+      if (gaveUp) {
+        gaveUpBatches++;
+        spill(req, signal, n, c);
+        return;
+      }
     }
     pace(job.firstTime(), n);
-    c.sent += n;
     Duration backoff = options.initialBackoff();
     int tries = 0;
+    synchronized (books) {
+      c.sent += n;
+    }
     while (true) {
       int size = req.getSerializedSize();
-      c.bytes += size;
-      totalBytes += size;
       ExportResult r = transport.export(signal, req);
       tries++;
-      if (r.delivered()) {
-        long rejected = Math.min(n, Math.max(0, r.rejected()));
-        c.accepted += n - rejected;
-        c.rejected += rejected;
-        if (rejected > 0 || !r.message().isEmpty()) {
-          c.lastError = "partial success: " + rejected + " rejected"
-              + (r.message().isEmpty() ? "" : ": " + r.message());
-        }
-        failedInARow = 0;
-        break;
-      }
-      c.lastError = r.message();
       Duration delay = null;
-      if (r.retryable() && tries <= options.maxRetries()) {
-        if (r.retryAfter() != null) {
-          delay = r.retryAfter().compareTo(options.maxRetryAfter()) > 0 ? null : r.retryAfter();
-          if (delay == null) {
-            c.lastError = r.message() + " (asked to wait " + r.retryAfter().toSeconds()
-                + " s, more than the " + options.maxRetryAfter().toSeconds() + " s allowed)";
+      synchronized (books) {
+        c.bytes += size;
+        totalBytes += size;
+        if (r.delivered()) {
+          long rejected = Math.min(n, Math.max(0, r.rejected()));
+          c.accepted += n - rejected;
+          c.rejected += rejected;
+          if (rejected > 0 || !r.message().isEmpty()) {
+            c.lastError = "partial success: " + rejected + " rejected"
+                + (r.message().isEmpty() ? "" : ": " + r.message());
           }
-        } else {
-          // Full backoff with ±20% jitter, so many replays do not retry in step.
-          double f = 0.8 + 0.4 * jitter.nextDouble();
-          delay = Duration.ofNanos((long) (backoff.toNanos() * f));
-          long next = Math.min(options.maxBackoff().toNanos(), backoff.toNanos() * 2);
-          backoff = Duration.ofNanos(next);
+          failedInARow = 0;
+          break;
         }
-      }
-      if (delay == null) {
-        spill(req, signal, n, c);
-        if (r.retryable() && ++failedInARow >= GIVE_UP_AFTER) {
-          gaveUp = true;
+        c.lastError = r.message();
+        if (r.retryable() && tries <= options.maxRetries() && !gaveUp) {
+          if (r.retryAfter() != null) {
+            delay = r.retryAfter().compareTo(options.maxRetryAfter()) > 0 ? null : r.retryAfter();
+            if (delay == null) {
+              c.lastError = r.message() + " (asked to wait " + r.retryAfter().toSeconds()
+                  + " s, more than the " + options.maxRetryAfter().toSeconds() + " s allowed)";
+            }
+          } else {
+            // Full backoff with ±20% jitter, so many replays do not retry in step.
+            double f = 0.8 + 0.4 * jitter.nextDouble();
+            delay = Duration.ofNanos((long) (backoff.toNanos() * f));
+            long next = Math.min(options.maxBackoff().toNanos(), backoff.toNanos() * 2);
+            backoff = Duration.ofNanos(next);
+          }
         }
-        break;
+        if (delay == null) {
+          spill(req, signal, n, c);
+          if (r.retryable() && ++failedInARow >= GIVE_UP_AFTER) {
+            gaveUp = true;
+          }
+          break;
+        }
+        c.retries++;
       }
-      c.retries++;
       pause(delay);
     }
-    listener.progress(totalRecords, totalBytes, inputDone + inputCurrent, inputTotal);
+    synchronized (books) {
+      listener.progress(totalRecords, totalBytes, inputDone + inputCurrent, inputTotal);
+    }
   }
 
   private void spill(Message req, Signal signal, int n, ReplaySummary.Counts c) {

@@ -425,6 +425,21 @@ class ReplayerTest {
   }
 
   @Test
+  void parallelSendersDeliverEverythingOnce() throws IOException {
+    receiver.fail(new OtlpTestReceiver.Failure(Status.Code.UNAVAILABLE, 503, null, null));
+    try (OtlpTransport t = Replayer.transport(config("http/protobuf", true), "t")) {
+      ReplaySummary s = new Replayer(fast().withBatchSize(50), t).parallel(4).sleeper(slept::add)
+          .replay(List.of(PIPELINE.toString()));
+      assertThat(s.allDelivered()).isTrue();
+      assertThat(s.counts().get(Signal.TRACES).retries()).isEqualTo(1);
+    }
+    List<List<Object>> want = flatten(messages(PIPELINE));
+    List<List<Object>> got = flatten(receiver.spans);
+    assertThat(got).hasSameSizeAs(want);
+    assertThat(new HashSet<>(got)).isEqualTo(new HashSet<>(want));
+  }
+
+  @Test
   void dryRunSendsNothing() throws IOException {
     ReplaySummary s = new Replayer(fast().withDryRun(true), null).replay(List.of(PIPELINE.toString()));
     assertThat(s.counts().get(Signal.TRACES).read()).isPositive();
