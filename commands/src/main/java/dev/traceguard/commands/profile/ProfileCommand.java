@@ -79,8 +79,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "  traceguard ps",
       "  traceguard profile --pid 4242",
-      "  traceguard profile --pid 4242 --duration 0                    # one snapshot",
-      "  traceguard profile --pid 4242 -d 5m -i 5s --out profile.jsonl --jfr profile.jfr",
+      "  traceguard profile --pid 4242 --duration 0      # one snapshot",
+      "  traceguard profile --pid 4242 -d 5m --out profile.jsonl --jfr profile.jfr",
       "  traceguard profile --pid 4242 -d 10s --format json > profile.json",
       "  traceguard analyze profile.jsonl",
       "",
