@@ -115,7 +115,7 @@ public final class ProfileCommand implements Callable<Integer> {
       names = {"-d", "--duration"},
       paramLabel = "DURATION",
       converter = DurationOrZero.class,
-      description = "How long to sample, e.g. 30s, 5m; 0 takes one snapshot (default: 30s).")
+      description = "How long to sample, e.g. 30s, 5m; 0 takes one snapshot (without JFR unless --jfr is given) (default: 30s).")
   Duration duration = Duration.ofSeconds(30);
 
   @Option(
@@ -274,7 +274,8 @@ public final class ProfileCommand implements Callable<Integer> {
       notes.addAll(session.connection.notes());
       props = session.connection.properties();
       resource = resource(props);
-      if (!noJfr) {
+      // A single snapshot has no interval for JFR to fill: skip starting a recording unless asked to save one.
+      if (!noJfr && (!duration.isZero() || jfrFile != null)) {
         session.jfr = startJfr(session.connection, props);
         phase("JFR stream started", t0);
       }
