@@ -27,6 +27,16 @@ import javax.management.remote.JMXServiceURL;
  * does) and connects to it. {@link #close} detaches and closes the connection.
  */
 final class JvmConnection implements AutoCloseable {
+  /**
+   * The JMX client logs a warning on stderr when its connection check times out (a stopped or
+   * hung target); the command reports that itself, in one line. Held so the setting stays.
+   */
+  private static final java.util.logging.Logger JMX_CLIENT_LOG = java.util.logging.Logger.getLogger("javax.management.remote.misc");
+
+  static {
+    JMX_CLIENT_LOG.setLevel(java.util.logging.Level.OFF);
+  }
+
   private final long pid;
   private final VirtualMachine vm;
   private final JMXConnector connector;
@@ -88,6 +98,10 @@ final class JvmConnection implements AutoCloseable {
           e -> new ProfileFailure(ExitCode.MANAGEMENT_FAILED, "process " + pid + " could not start its local JMX agent: "
               + e.getMessage() + "; check its -Dcom.sun.management.* options", e),
           () -> timedOut(pid, timeout));
+      if (System.getProperty("sun.rmi.transport.tcp.responseTimeout") == null) {
+        // Without it a JMX call to a target that hangs mid-run blocks forever.
+        System.setProperty("sun.rmi.transport.tcp.responseTimeout", Long.toString(Math.max(1, timeout.toMillis())));
+      }
       c = bounded(timeout, () -> JMXConnectorFactory.connect(new JMXServiceURL(url)),
           e -> new ProfileFailure(ExitCode.MANAGEMENT_FAILED, "cannot connect to the JMX agent of process " + pid
               + " at " + url + ": " + e.getMessage(), e),
@@ -145,11 +159,19 @@ final class JvmConnection implements AutoCloseable {
     }
     long nsPid = ProcFs.nsPid(pid);
     String socket = ".java_pid" + nsPid;
-    if (ProcFs.hasUnixSocket(pid, "/" + socket) && !Files.exists(ProcFs.dir(pid).resolve("root/tmp").resolve(socket))
+    if (listensForAttach(pid, nsPid) && !Files.exists(ProcFs.dir(pid).resolve("root/tmp").resolve(socket))
         && !Files.exists(Path.of("/tmp", socket))) {
       notes.add("the attach socket /tmp/" + socket + " of process " + pid + " was deleted (a tmp cleaner?);"
           + " asking the JVM to re-create it");
     }
+  }
+
+  /**
+   * Whether the JVM holds its attach listener socket. HotSpot binds it as {@code .java_pidN.tmp}
+   * and renames it, and the kernel keeps listing the name it was bound under.
+   */
+  private static boolean listensForAttach(long pid, long nsPid) {
+    return ProcFs.hasUnixSocket(pid, "/.java_pid" + nsPid) || ProcFs.hasUnixSocket(pid, "/.java_pid" + nsPid + ".tmp");
   }
 
   private static ProfileFailure attachFailure(long pid, long nsPid, Duration timeout, Exception e) {
@@ -163,7 +185,7 @@ final class JvmConnection implements AutoCloseable {
       return timedOut(pid, timeout);
     }
     String socket = ".java_pid" + nsPid;
-    if (ProcFs.hasUnixSocket(pid, "/" + socket) && !Files.exists(ProcFs.dir(pid).resolve("root/tmp").resolve(socket))) {
+    if (listensForAttach(pid, nsPid) && !Files.exists(ProcFs.dir(pid).resolve("root/tmp").resolve(socket))) {
       return new ProfileFailure(ExitCode.ATTACH_SOCKET_MISSING, "process " + pid + " still listens on its attach"
           + " socket, but the file /tmp/" + socket + " was deleted (a tmp cleaner such as systemd-tmpfiles); send it"
           + " SIGQUIT (kill -3 " + pid + ") so a recent JVM re-creates it, or restart it, and exclude /tmp/.java_pid* from cleaning", e);

@@ -42,7 +42,12 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -74,8 +79,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "  traceguard ps",
       "  traceguard profile --pid 4242",
-      "  traceguard profile --pid 4242 --duration 0                    # one snapshot",
-      "  traceguard profile --pid 4242 -d 5m -i 5s --out profile.jsonl --jfr profile.jfr",
+      "  traceguard profile --pid 4242 --duration 0      # one snapshot",
+      "  traceguard profile --pid 4242 -d 5m --out profile.jsonl --jfr profile.jfr",
       "  traceguard profile --pid 4242 -d 10s --format json > profile.json",
       "  traceguard analyze profile.jsonl",
       "",
@@ -110,7 +115,7 @@ public final class ProfileCommand implements Callable<Integer> {
       names = {"-d", "--duration"},
       paramLabel = "DURATION",
       converter = DurationOrZero.class,
-      description = "How long to sample, e.g. 30s, 5m; 0 takes one snapshot (default: 30s).")
+      description = "How long to sample, e.g. 30s, 5m; 0 takes one snapshot (without JFR unless --jfr is given) (default: 30s).")
   Duration duration = Duration.ofSeconds(30);
 
   @Option(
@@ -215,7 +220,7 @@ public final class ProfileCommand implements Callable<Integer> {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      session.close();
+      closeWithin(session, Duration.ofSeconds(5));
     }, "traceguard-profile-shutdown");
     boolean hooked = false;
     try {
@@ -227,7 +232,7 @@ public final class ProfileCommand implements Callable<Integer> {
     try {
       return run(session, stdout, err, threshold);
     } finally {
-      session.close();
+      closeWithin(session, Duration.ofSeconds(5));
       finished.countDown();
       if (hooked) {
         try {
@@ -237,6 +242,18 @@ public final class ProfileCommand implements Callable<Integer> {
         }
       }
       Thread.interrupted();
+    }
+  }
+
+  /** Closes on a helper thread: closing a connection to a hung target may block. */
+  private static void closeWithin(Session session, Duration limit) {
+    Thread t = new Thread(session::close, "traceguard-close");
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join(limit.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -250,17 +267,24 @@ public final class ProfileCommand implements Callable<Integer> {
     boolean live = Terminal.interactive() && format == OutputFormat.table;
     Instant started = clock.instant();
     long t0 = System.nanoTime();
+    ExecutorService sampling = null;
     try {
       session.connection = JvmConnection.open(pid, attachTimeout);
       phase("attached and connected to JMX", t0);
       notes.addAll(session.connection.notes());
       props = session.connection.properties();
       resource = resource(props);
-      if (!noJfr) {
+      // A single snapshot has no interval for JFR to fill: skip starting a recording unless asked to save one.
+      if (!noJfr && (!duration.isZero() || jfrFile != null)) {
         session.jfr = startJfr(session.connection, props);
         phase("JFR stream started", t0);
       }
       Sampler sampler = new Sampler(pid, session.connection.mbeans(), clock, GpuMemory.nvidiaSmi(), notes);
+      sampling = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "traceguard-sampler");
+        t.setDaemon(true);
+        return t;
+      });
       long startNanos = System.nanoTime();
       long deadline = startNanos + duration.toNanos();
       String header = "traceguard profile  pid " + pid + "  " + resource.attributes().getString(JvmMetrics.COMMAND)
@@ -268,7 +292,7 @@ public final class ProfileCommand implements Callable<Integer> {
       Snapshot prev = null;
       phase("sampler ready", t0);
       for (long tick = 0; ; tick++) {
-        Snapshot s = sampler.sample();
+        Snapshot s = sampleWithin(sampling, sampler);
         if (tick == 0) {
           phase("first sample taken", t0);
         }
@@ -300,6 +324,8 @@ public final class ProfileCommand implements Callable<Integer> {
       }
     } catch (ProfileFailure f) {
       failure = f;
+    } catch (InterruptedException e) {
+      // Asked to stop while waiting for a sample: keep what was collected.
     } catch (IOException | RuntimeException e) {
       if (!samples.isEmpty() && !ProcFs.exists(pid)) {
         failure = new ProfileFailure(ExitCode.TARGET_EXITED, "process " + pid + " exited while being profiled", e);
@@ -307,6 +333,10 @@ public final class ProfileCommand implements Callable<Integer> {
         failure = new ProfileFailure(ExitCode.MANAGEMENT_FAILED, "lost the JMX connection to process " + pid + ": " + e.getMessage(), e);
       } else {
         throw e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
+      }
+    } finally {
+      if (sampling != null) {
+        sampling.shutdownNow();
       }
     }
     // A stop request interrupts this thread; clear that so writing the results is not cut short
@@ -319,7 +349,7 @@ public final class ProfileCommand implements Callable<Integer> {
       notes.add(session.jfr.failure());
     }
     if (samples.isEmpty()) {
-      session.close();
+      closeWithin(session, Duration.ofSeconds(5));
       err.println("traceguard profile: " + (failure == null ? "no sample taken" : failure.getMessage()));
       if (failure != null && verbosity.verbose() && failure.getCause() != null) {
         failure.getCause().printStackTrace(err);
@@ -339,7 +369,7 @@ public final class ProfileCommand implements Callable<Integer> {
       }
     }
     Map<String, Object> jfrSummary = session.jfr == null ? null : session.jfr.summary();
-    session.close();
+    closeWithin(session, Duration.ofSeconds(5));
     phase("closed", t0);
 
     int code = ExitCode.OK.code();
@@ -374,6 +404,32 @@ public final class ProfileCommand implements Callable<Integer> {
       return code;
     }
     return threshold != null && report.anyAtLeast(threshold) ? ExitCode.FINDINGS.code() : ExitCode.OK.code();
+  }
+
+  /**
+   * One sample on the sampler thread, waiting at most --attach-timeout past the interval: a target
+   * that stops or hangs mid-run would otherwise block a JMX read for good.
+   */
+  private Snapshot sampleWithin(ExecutorService sampling, Sampler sampler) throws ProfileFailure, InterruptedException {
+    Future<Snapshot> f = sampling.submit(sampler::sample);
+    try {
+      return f.get(attachTimeout.plus(interval).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      char state = ProcFs.state(pid);
+      throw new ProfileFailure(ExitCode.ATTACH_TIMEOUT, "process " + pid + " stopped answering within --attach-timeout "
+          + attachTimeout.toMillis() / 1000.0 + " s" + (state == 'T' || state == 't'
+              ? " (it is stopped: kill -CONT " + pid + ")" : " (hung, or stuck before a safepoint)"));
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof ProfileFailure) {
+        throw (ProfileFailure) c;
+      }
+      if (c instanceof RuntimeException) {
+        throw (RuntimeException) c;
+      }
+      throw new IllegalStateException(c);
+    }
   }
 
   private void phase(String what, long t0) {

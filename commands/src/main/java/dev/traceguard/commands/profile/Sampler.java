@@ -125,6 +125,15 @@ final class Sampler {
       throw new ProfileFailure(ExitCode.TARGET_EXITED, "process " + pid + " exited while being profiled");
     }
     if (failed == parts.length) {
+      char state = ProcFs.state(pid);
+      boolean timedOut = state == 'T' || state == 't';
+      for (Throwable t = last; t != null; t = t.getCause()) {
+        timedOut |= t instanceof java.net.SocketTimeoutException;
+      }
+      if (timedOut) {
+        throw new ProfileFailure(ExitCode.ATTACH_TIMEOUT, "process " + pid + " stopped answering JMX calls within"
+            + " --attach-timeout" + (state == 'T' || state == 't' ? " (it is stopped: kill -CONT " + pid + ")" : " (hung?)"), last);
+      }
       throw new ProfileFailure(ExitCode.MANAGEMENT_FAILED, "the JMX connection to process " + pid
           + " stopped answering: " + last, last);
     }
