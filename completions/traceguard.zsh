@@ -439,7 +439,7 @@ function _picocli_traceguard_replay() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '--shift-to-now' '--no-redact' '--dry-run' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--endpoint' '--protocol' '--headers' '--compression' '--timeout' '--certificate' '--client-certificate' '--client-key' '--shift' '--speed' '--rate' '--redact' '--batch-size' '--max-retries' '--spill' '-f' '--format'"
+  local arg_opts="'--endpoint' '--protocol' '--headers' '--compression' '--timeout' '--certificate' '--client-certificate' '--client-key' '--shift' '--speed' '--rate' '--redact' '--batch-size' '--max-retries' '--parallel' '--spill' '-f' '--format'"
   local FORMAT_option_args=("table" "json") # --format values
 
   type compopt &>/dev/null && compopt +o default
@@ -494,6 +494,9 @@ function _picocli_traceguard_replay() {
       return
       ;;
     '--max-retries')
+      return
+      ;;
+    '--parallel')
       return
       ;;
     '--spill')

@@ -26,11 +26,14 @@ class CompletionScriptTest {
   static final Map<String, List<String>> CASES = new LinkedHashMap<>();
 
   static {
-    CASES.put("traceguard|", List.of("analyze", "completion", "shell"));
+    // Whatever the command tree holds: every subcommand, every analyzer.
+    CASES.put("traceguard|", List.copyOf(Main.commandLine().getSubcommands().keySet()));
     CASES.put("traceguard|an", List.of("analyze"));
     CASES.put("traceguard|analyze|--fo", List.of("--format"));
     CASES.put("traceguard|analyze|--format|", List.of("table", "json", "html"));
-    CASES.put("traceguard|analyze|--analyzers|", List.of("all", "context"));
+    List<String> analyzers = new java.util.ArrayList<>(List.of("all"));
+    analyzers.addAll(dev.traceguard.analyzers.Analyzers.names());
+    CASES.put("traceguard|analyze|--analyzers|", analyzers);
     CASES.put("traceguard|analyze|--fail-on|w", List.of("warning"));
     CASES.put("traceguard|completion|", List.of("bash", "zsh"));
   }
