@@ -6,7 +6,6 @@ import dev.traceguard.analyzers.model.InputSummary;
 import dev.traceguard.analyzers.model.ReadError;
 import java.io.IOException;
 import java.io.Writer;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -35,17 +34,7 @@ public final class JsonReportWriter {
 
       g.writeArrayFieldStart("findings");
       for (Finding f : report.findings()) {
-        g.writeStartObject();
-        g.writeStringField("rule", f.rule());
-        g.writeStringField("analyzer", f.analyzer());
-        g.writeStringField("severity", f.severity().id());
-        g.writeStringField("message", f.message());
-        g.writeFieldName("subject");
-        writeValue(g, f.subject());
-        g.writeFieldName("evidence");
-        writeValue(g, f.evidence());
-        g.writeStringField("hint", f.hint());
-        g.writeEndObject();
+        writeFinding(g, f);
       }
       g.writeEndArray();
 
@@ -145,8 +134,29 @@ public final class JsonReportWriter {
     out.flush();
   }
 
-  /** Writes maps, collections, numbers, booleans and anything else as its text. */
-  static void writeValue(JsonGenerator g, Object v) throws IOException {
+  /**
+   * Writes one finding as the findings contract shapes it, for other documents that carry
+   * findings (the {@code profile} and {@code slo baseline} JSON).
+   */
+  public static void writeFinding(JsonGenerator g, Finding f) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("rule", f.rule());
+    g.writeStringField("analyzer", f.analyzer());
+    g.writeStringField("severity", f.severity().id());
+    g.writeStringField("message", f.message());
+    g.writeFieldName("subject");
+    writeValue(g, f.subject());
+    g.writeFieldName("evidence");
+    writeValue(g, f.evidence());
+    g.writeStringField("hint", f.hint());
+    g.writeEndObject();
+  }
+
+  /**
+   * Writes maps, iterables, numbers, booleans and anything else as its text; non-finite doubles
+   * as strings ({@code "NaN"}, {@code "Infinity"}), since JSON has no such numbers.
+   */
+  public static void writeValue(JsonGenerator g, Object v) throws IOException {
     if (v == null) {
       g.writeNull();
     } else if (v instanceof Map) {
@@ -156,9 +166,9 @@ public final class JsonReportWriter {
         writeValue(g, e.getValue());
       }
       g.writeEndObject();
-    } else if (v instanceof Collection) {
+    } else if (v instanceof Iterable) {
       g.writeStartArray();
-      for (Object o : (Collection<?>) v) {
+      for (Object o : (Iterable<?>) v) {
         writeValue(g, o);
       }
       g.writeEndArray();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.traceguard.analyzers.model.InputSummary;
 import dev.traceguard.analyzers.model.ReadError;
 import dev.traceguard.analyzers.report.Finding;
+import dev.traceguard.analyzers.report.JsonReportWriter;
 import dev.traceguard.analyzers.report.Report;
 import dev.traceguard.analyzers.report.Severity;
 import java.io.IOException;
@@ -110,17 +111,7 @@ public record SloReport(String toolVersion, String source, List<InputSummary> in
       List<Finding> findings = findings();
       g.writeArrayFieldStart("findings");
       for (Finding f : findings) {
-        g.writeStartObject();
-        g.writeStringField("rule", f.rule());
-        g.writeStringField("analyzer", f.analyzer());
-        g.writeStringField("severity", f.severity().id());
-        g.writeStringField("message", f.message());
-        g.writeFieldName("subject");
-        value(g, f.subject());
-        g.writeFieldName("evidence");
-        value(g, f.evidence());
-        g.writeStringField("hint", f.hint());
-        g.writeEndObject();
+        JsonReportWriter.writeFinding(g, f);
       }
       g.writeEndArray();
       g.writeObjectFieldStart("summary");
@@ -143,18 +134,18 @@ public record SloReport(String toolVersion, String source, List<InputSummary> in
     g.writeStringField("kind", r.sli().kind().id());
     g.writeStringField("metric", r.sli().metric());
     g.writeFieldName("groupBy");
-    value(g, r.sli().groupBy());
+    JsonReportWriter.writeValue(g, r.sli().groupBy());
     if (r.sli().statusLabel() != null) {
       g.writeStringField("statusLabel", r.sli().statusLabel());
       g.writeStringField("errorStatus", r.sli().errorRegex());
     }
     if (!r.sli().les().isEmpty()) {
       g.writeFieldName("le");
-      value(g, r.sli().les());
+      JsonReportWriter.writeValue(g, r.sli().les());
     }
     g.writeEndObject();
     g.writeFieldName("group");
-    value(g, r.group().asMap());
+    JsonReportWriter.writeValue(g, r.group().asMap());
     g.writeObjectFieldStart("history");
     g.writeStringField("from", Instant.ofEpochMilli(r.firstStepMs()).toString());
     g.writeStringField("to", Instant.ofEpochMilli(r.lastStepMs()).toString());
@@ -273,32 +264,6 @@ public record SloReport(String toolVersion, String source, List<InputSummary> in
     }
   }
 
-  private static void value(JsonGenerator g, Object v) throws IOException {
-    if (v == null) {
-      g.writeNull();
-    } else if (v instanceof Map) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-        g.writeFieldName(String.valueOf(e.getKey()));
-        value(g, e.getValue());
-      }
-      g.writeEndObject();
-    } else if (v instanceof Collection) {
-      g.writeStartArray();
-      for (Object o : (Collection<?>) v) {
-        value(g, o);
-      }
-      g.writeEndArray();
-    } else if (v instanceof Double || v instanceof Float) {
-      num(g, ((Number) v).doubleValue());
-    } else if (v instanceof Long || v instanceof Integer) {
-      g.writeNumber(((Number) v).longValue());
-    } else if (v instanceof Boolean) {
-      g.writeBoolean((Boolean) v);
-    } else {
-      g.writeString(v.toString());
-    }
-  }
 
   /** Writes a table: one row per SLO, then findings and problems. */
   public void writeTable(PrintWriter out) {

@@ -15,6 +15,7 @@ import dev.traceguard.analyzers.model.MetricType;
 import dev.traceguard.analyzers.model.Resource;
 import dev.traceguard.analyzers.model.Telemetry;
 import dev.traceguard.analyzers.report.Finding;
+import dev.traceguard.analyzers.report.JsonReportWriter;
 import dev.traceguard.analyzers.report.Report;
 import dev.traceguard.analyzers.report.Severity;
 import dev.traceguard.commands.ExitCode;
@@ -622,7 +623,7 @@ public final class ProfileCommand implements Callable<Integer> {
       g.writeEndObject();
       if (jfr != null) {
         g.writeFieldName("jfr");
-        value(g, jfr);
+        JsonReportWriter.writeValue(g, jfr);
       }
       g.writeArrayFieldStart("notes");
       for (String n : new LinkedHashSet<>(notes)) {
@@ -631,17 +632,7 @@ public final class ProfileCommand implements Callable<Integer> {
       g.writeEndArray();
       g.writeArrayFieldStart("findings");
       for (Finding f : report.findings()) {
-        g.writeStartObject();
-        g.writeStringField("rule", f.rule());
-        g.writeStringField("analyzer", f.analyzer());
-        g.writeStringField("severity", f.severity().id());
-        g.writeStringField("message", f.message());
-        g.writeFieldName("subject");
-        value(g, f.subject());
-        g.writeFieldName("evidence");
-        value(g, f.evidence());
-        g.writeStringField("hint", f.hint());
-        g.writeEndObject();
+        JsonReportWriter.writeFinding(g, f);
       }
       g.writeEndArray();
       g.writeObjectFieldStart("summary");
@@ -653,37 +644,5 @@ public final class ProfileCommand implements Callable<Integer> {
       g.writeEndObject();
     }
     o.println();
-  }
-
-  static void value(JsonGenerator g, Object v) throws IOException {
-    if (v == null) {
-      g.writeNull();
-    } else if (v instanceof Map) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-        g.writeFieldName(String.valueOf(e.getKey()));
-        value(g, e.getValue());
-      }
-      g.writeEndObject();
-    } else if (v instanceof Iterable) {
-      g.writeStartArray();
-      for (Object o : (Iterable<?>) v) {
-        value(g, o);
-      }
-      g.writeEndArray();
-    } else if (v instanceof Double || v instanceof Float) {
-      double d = ((Number) v).doubleValue();
-      if (Double.isFinite(d)) {
-        g.writeNumber(d);
-      } else {
-        g.writeString(Double.toString(d));
-      }
-    } else if (v instanceof Number) {
-      g.writeNumber(((Number) v).longValue());
-    } else if (v instanceof Boolean) {
-      g.writeBoolean((Boolean) v);
-    } else {
-      g.writeString(v.toString());
-    }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
+import dev.traceguard.analyzers.report.JsonReportWriter;
 import dev.traceguard.commands.ExitCode;
 import dev.traceguard.commands.OutputFormat;
 import dev.traceguard.commands.VersionProvider;
@@ -73,7 +74,7 @@ public final class PsCommand implements Callable<Integer> {
         g.useDefaultPrettyPrinter();
         g.writeStartArray();
         for (JvmInfo j : jvms) {
-          ProfileCommand.value(g, j.toMap());
+          JsonReportWriter.writeValue(g, j.toMap());
         }
         g.writeEndArray();
       }
