@@ -46,6 +46,8 @@ public final class HtmlReportWriter {
   public static Map<String, HtmlSection> defaultSections() {
     Map<String, HtmlSection> m = new LinkedHashMap<>();
     m.put("context", new TraceWaterfallSection());
+    m.put("drift", new DriftSection());
+    m.put("oom", new OomSection());
     return m;
   }
 
