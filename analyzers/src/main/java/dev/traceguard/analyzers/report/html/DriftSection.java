@@ -33,6 +33,11 @@ final class DriftSection implements HtmlSection {
   private static final int BAR_ROW = 26;
 
   @Override
+  public Set<String> plottedEvidence() {
+    return Set.of("histogram");
+  }
+
+  @Override
   public void render(List<Finding> findings, Telemetry telemetry, Html out) {
     List<Finding> drawn = new ArrayList<>();
     for (Finding f : findings) {

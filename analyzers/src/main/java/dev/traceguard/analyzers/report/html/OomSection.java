@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -30,6 +31,11 @@ final class OomSection implements HtmlSection {
   private static final int LEGEND_ROW = 17;
   private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter DHM = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.UTC);
+
+  @Override
+  public Set<String> plottedEvidence() {
+    return Set.of("timeline");
+  }
 
   @Override
   public void render(List<Finding> findings, Telemetry telemetry, Html out) {
