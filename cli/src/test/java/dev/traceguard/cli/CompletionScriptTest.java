@@ -26,11 +26,12 @@ class CompletionScriptTest {
   static final Map<String, List<String>> CASES = new LinkedHashMap<>();
 
   static {
-    CASES.put("traceguard|", List.of("analyze", "completion", "shell"));
+    CASES.put("traceguard|", List.of("analyze", "validate", "ps", "profile", "slo", "replay", "gpu", "shell",
+        "completion"));
     CASES.put("traceguard|an", List.of("analyze"));
     CASES.put("traceguard|analyze|--fo", List.of("--format"));
     CASES.put("traceguard|analyze|--format|", List.of("table", "json", "html"));
-    CASES.put("traceguard|analyze|--analyzers|", List.of("all", "context"));
+    CASES.put("traceguard|analyze|--analyzers|", List.of("all", "context", "metrics", "drift", "oom", "jvm", "gpu"));
     CASES.put("traceguard|analyze|--fail-on|w", List.of("warning"));
     CASES.put("traceguard|completion|", List.of("bash", "zsh"));
   }

@@ -104,7 +104,7 @@ class MetricsTestdataTest {
     String[] r = run("analyze", "--help");
     assertThat(r[0]).isEqualTo("0");
     assertThat(r[1]).contains("--cardinality-limit=N").contains("e.g. 5% or 0.05 (default: 5%)")
-        .contains("Known: context, metrics");
+        .contains("Known: all, context, metrics");
     assertThat(r[2]).doesNotContain("WARN");
   }
 }
