@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Times `traceguard analyze --format html` against `--format json` on a large dump plus the broken
-# samples (so the page has findings and waterfalls to draw), and reports the page size.
+# Times `traceguard analyze --format html` against `--format json` on a large dump plus the broken,
+# drift and OOM samples (so the page has findings, waterfalls, distributions and memory timelines
+# to draw), and reports the page size.
 #
 #   bench/html-report-bench.sh                    # 1M spans, dump in bench/out/
 #   SPANS=5000000 bench/html-report-bench.sh
@@ -33,7 +34,8 @@ fi
 seconds() {
     local t0 t1
     t0=$(date +%s.%N)
-    "$JAVA" "-Xmx$HEAP" -jar "$JAR" analyze --fail-on never --format "$1" -o "$2" "$DUMP" testdata/broken
+    "$JAVA" "-Xmx$HEAP" -jar "$JAR" analyze --fail-on never --format "$1" -o "$2" "$DUMP" testdata/broken \
+        testdata/drift/rollout.jsonl testdata/drift/rollout-metrics.prom testdata/oom/vllm-kv-oomkill.om.txt
     t1=$(date +%s.%N)
     awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}'
 }
@@ -43,11 +45,14 @@ HTML_S=$(seconds html "$OUT/report.html")
 FINDINGS=$(grep -c '"rule" : ' "$OUT/report.json" || true)
 ARTICLES=$(grep -o '<article class="finding ' "$OUT/report.html" | wc -l)
 WATERFALLS=$(grep -o '<figure class="waterfall"' "$OUT/report.html" | wc -l)
+DRIFT=$(grep -o '<figure class="drift-chart"' "$OUT/report.html" | wc -l)
+OOM=$(grep -o '<figure class="oom-chart"' "$OUT/report.html" | wc -l)
 
 echo "== summary"
 printf '%-28s %s (%s bytes)\n' "dump" "$DUMP" "$(stat -c %s "$DUMP")"
 printf '%-28s %s s\n' "analyze --format json" "$JSON_S"
 printf '%-28s %s s\n' "analyze --format html" "$HTML_S"
-printf '%-28s %s KiB, %s findings shown (JSON: %s), %s waterfalls\n' "report.html" \
-    "$(( $(stat -c %s "$OUT/report.html") / 1024 ))" "$ARTICLES" "$FINDINGS" "$WATERFALLS"
+printf '%-28s %s KiB, %s findings shown (JSON: %s), %s waterfalls, %s drift charts, %s memory charts\n' \
+    "report.html" "$(( $(stat -c %s "$OUT/report.html") / 1024 ))" "$ARTICLES" "$FINDINGS" "$WATERFALLS" \
+    "$DRIFT" "$OOM"
 [[ "$ARTICLES" == "$FINDINGS" ]]

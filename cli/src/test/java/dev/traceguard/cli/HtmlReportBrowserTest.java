@@ -152,6 +152,99 @@ class HtmlReportBrowserTest {
     assertNoScriptRan(dom);
   }
 
+  /** The drift and OOM samples: a chart per drift and OOM finding, each with its series and marks, legible. */
+  @Test
+  void driftAndOomSamplesDrawTheirCharts() throws Exception {
+    Chromium chromium = Chromium.require(dir);
+    String[] files = {TestdataTest.TESTDATA.resolve("drift/rollout.jsonl").toString(),
+        TestdataTest.TESTDATA.resolve("drift/rollout-metrics.prom").toString(),
+        TestdataTest.TESTDATA.resolve("oom/vllm-kv-oomkill.om.txt").toString()};
+    String[] json = TestdataTest.run(concat(new String[] {"analyze", "-f", "json", "--analyzers", "drift,oom"}, files));
+    Map<String, Integer> rules = TestdataTest.ruleCounts(json[1]);
+    int drift = rules.getOrDefault("latency-drift", 0) + rules.getOrDefault("numeric-drift", 0)
+        + rules.getOrDefault("categorical-drift", 0) + rules.getOrDefault("histogram-drift", 0);
+    assertThat(drift).isEqualTo(4);
+    assertThat(rules).containsEntry("oom-attribution", 1);
+    Path page = dir.resolve("charts.html");
+    TestdataTest.run(concat(new String[] {"analyze", "-f", "html", "--analyzers", "drift,oom", "-o", page.toString()},
+        files));
+    String dom = chromium.dumpDom(page);
+    assertThat(count(dom, "<figure class=\"drift-chart\"")).isEqualTo(drift);
+    // Two sides per drift chart, no more.
+    assertThat(count(dom, "data-side=\"reference\"")).isEqualTo(drift);
+    assertThat(count(dom, "data-side=\"current\"")).isEqualTo(drift);
+    assertThat(count(dom, "<text class=\"stat\"")).isEqualTo(drift);
+    assertThat(count(dom, "<figure class=\"oom-chart\" data-rule=\"oom-attribution\"")).isEqualTo(1);
+    assertThat(count(dom, "<path class=\"area top\"")).isEqualTo(1);
+    assertThat(count(dom, "<line class=\"limit\"")).isEqualTo(1);
+    assertThat(count(dom, "<line class=\"event\"")).isEqualTo(1);
+    assertThat(dom).contains("◀ top contributor", "limit 20.0 GiB", "median v2 181.8 ms").doesNotContain("<script");
+
+    // The drift charts alone on a page, so they are on screen: both sides in their colours.
+    Path driftPage = dir.resolve("drift.html");
+    TestdataTest.run("analyze", "-f", "html", "--analyzers", "drift", "-o", driftPage.toString(), files[0], files[1]);
+    Path png = chromium.screenshot(driftPage, 2400);
+    BufferedImage img = ImageIO.read(png.toFile());
+    // Both sides of the drift charts are on screen in their colours (orange current, blue reference).
+    int orange = 0;
+    int blue = 0;
+    for (int y = 0; y < img.getHeight(); y += 2) {
+      for (int x = 0; x < img.getWidth(); x += 2) {
+        int rgb = img.getRGB(x, y);
+        int r = rgb >> 16 & 0xff;
+        int g = rgb >> 8 & 0xff;
+        int b = rgb & 0xff;
+        orange += r > 220 && g > 120 && g < 160 && b < 80 ? 1 : 0;
+        blue += r < 100 && g > 100 && g < 140 && b > 150 && b < 190 ? 1 : 0;
+      }
+    }
+    assertThat(orange).isGreaterThan(500);
+    assertThat(blue).isGreaterThan(500);
+  }
+
+  static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  static String genAiSpan(int n, String model, String version, long durationNanos) {
+    long start = 1_795_168_800_000_000_000L + n * 10_000_000L;
+    return "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{"
+        + "\"stringValue\":" + json(PAYLOADS[1]) + "}}]},\"scopeSpans\":[{\"spans\":[{\"traceId\":\""
+        + String.format("%032x", n + 1) + "\",\"spanId\":\"" + String.format("%016x", n + 1) + "\",\"name\":"
+        + json("chat " + model) + ",\"kind\":3,\"startTimeUnixNano\":\"" + start + "\",\"endTimeUnixNano\":\""
+        + (start + durationNanos) + "\",\"attributes\":[{\"key\":\"gen_ai.request.model\",\"value\":{"
+        + "\"stringValue\":" + json(model) + "}},{\"key\":\"model.version\",\"value\":{\"stringValue\":"
+        + json(version) + "}}]}]}]}]}\n";
+  }
+
+  /** A model named with markup, in two versions of which one is slower: its drift chart shows the name as text. */
+  @Test
+  void hostileModelNameInADriftChartRunsNoScript() throws Exception {
+    Chromium chromium = Chromium.require(dir);
+    String model = PAYLOADS[0] + PAYLOADS[2];
+    StringBuilder dump = new StringBuilder();
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    for (int i = 0; i < 80; i++) {
+      boolean v2 = i % 2 == 1;
+      long ms = (long) ((v2 ? 200 : 100) * (1 + 0.2 * r.nextGaussian()) * 1e6);
+      dump.append(genAiSpan(i, model, v2 ? PAYLOADS[3] : "v1", Math.max(1_000_000, ms)));
+    }
+    Path in = dir.resolve("hostile-drift.jsonl");
+    Files.writeString(in, dump, StandardCharsets.UTF_8);
+    Path page = dir.resolve("hostile-drift.html");
+    String[] res = TestdataTest.run("analyze", "-f", "html", "--analyzers", "drift", "--fail-on", "never", "-o",
+        page.toString(), in.toString());
+    assertThat(res[0]).isEqualTo("0");
+    String source = Files.readString(page, StandardCharsets.UTF_8);
+    assertThat(source).contains("<figure class=\"drift-chart\" data-rule=\"latency-drift\"",
+        "model &lt;script&gt;document.title=&#39;pwned-script&#39;&lt;/script&gt;&quot;&gt;&lt;svg onload=");
+    String dom = chromium.dumpDom(page);
+    assertThat(count(dom, "<figure class=\"drift-chart\"")).isEqualTo(1);
+    assertNoScriptRan(dom);
+  }
+
   private static void assertNoScriptRan(String dom) {
     assertThat(dom).contains("<title>traceguard report</title>");
     assertThat(dom).doesNotContain("pwned-script</title>", "pwned-svg</title>", "pwned-title</title>",

@@ -87,7 +87,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
       names = {"-f", "--format"},
       paramLabel = "FORMAT",
       description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). html is one"
-          + " self-contained page with trace waterfalls; write it with -o.")
+          + " self-contained page with trace waterfalls, drift distributions and memory timelines;"
+          + " write it with -o.")
   ReportFormat format = ReportFormat.table;
 
   @Option(

@@ -302,6 +302,7 @@ public final class DriftAnalyzer implements Analyzer {
       }
       e.put("referenceStats", summary(r));
       e.put("currentStats", summary(c));
+      e.put("histogram", histogram(r, c));
       double rp50 = DriftStatistics.quantile(r, 0.5);
       double cp50 = DriftStatistics.quantile(c, 0.5);
       String stat = large
@@ -559,6 +560,54 @@ public final class DriftAnalyzer implements Analyzer {
     m.put("p50", DriftStatistics.quantile(sorted, 0.5));
     m.put("p95", DriftStatistics.quantile(sorted, 0.95));
     return m;
+  }
+
+  /** Bins of the plotted histogram ({@code evidence.histogram}). */
+  static final int HISTOGRAM_BINS = 20;
+
+  /**
+   * A small histogram of both sides over one shared range, for plotting: {@code edges} (bins + 1
+   * ascending bounds from the lower 0.5th to the upper 99.5th percentile of either side, so a
+   * lone outlier cannot squash the picture; values outside fall into the end bins) and the share of
+   * each side's values per bin as {@code reference} and {@code current}. Bounded: 20 bins.
+   */
+  static Map<String, Object> histogram(double[] r, double[] c) {
+    double lo = Math.min(DriftStatistics.quantile(r, 0.005), DriftStatistics.quantile(c, 0.005));
+    double hi = Math.max(DriftStatistics.quantile(r, 0.995), DriftStatistics.quantile(c, 0.995));
+    if (!(hi > lo)) {
+      hi = lo + (lo == 0 ? 1 : Math.abs(lo) * 0.01);
+    }
+    double step = (hi - lo) / HISTOGRAM_BINS;
+    List<Object> edges = new ArrayList<>(HISTOGRAM_BINS + 1);
+    for (int i = 0; i <= HISTOGRAM_BINS; i++) {
+      edges.add(significant(lo + i * step));
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("edges", edges);
+    m.put("reference", shares(r, lo, step));
+    m.put("current", shares(c, lo, step));
+    return m;
+  }
+
+  private static List<Object> shares(double[] values, double lo, double step) {
+    long[] counts = new long[HISTOGRAM_BINS];
+    for (double v : values) {
+      int b = (int) Math.floor((v - lo) / step);
+      counts[Math.max(0, Math.min(HISTOGRAM_BINS - 1, b))]++;
+    }
+    List<Object> out = new ArrayList<>(HISTOGRAM_BINS);
+    for (long n : counts) {
+      out.add(values.length == 0 ? 0.0 : round((double) n / values.length));
+    }
+    return out;
+  }
+
+  /** Six significant digits, enough for a plot's axis and short in JSON. */
+  private static double significant(double v) {
+    if (v == 0 || Double.isNaN(v) || Double.isInfinite(v)) {
+      return v;
+    }
+    return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).doubleValue();
   }
 
   private static double round(double v) {

@@ -45,6 +45,10 @@ public final class OomAnalyzer implements Analyzer {
   /** Points needed after warm-up before a trend is projected. */
   private static final int RISK_MIN_POINTS = 12;
   private static final int MAX_CONTRIBUTORS = 10;
+  /** Points per series in {@code evidence.timeline}. */
+  static final int TIMELINE_POINTS = 120;
+  /** Components (byte-valued contributors) in {@code evidence.timeline}. */
+  static final int TIMELINE_COMPONENTS = 8;
   /** Signals listed per event; a crash loop merges many. */
   private static final int MAX_SIGNALS = 20;
   /** Events analysed at most; a dump with more (a crash loop over weeks, hostile input) has the rest counted. */
@@ -674,11 +678,15 @@ public final class OomAnalyzer implements Analyzer {
       boolean requestsFlowed;
       boolean hasLoad;
       long warmupEnd;
+      long start;
+      long end;
       Shape cause;
     }
 
     private Evaluation evaluate(Owner g, Ledger l, String c, long seg, long end) {
       Evaluation ev = new Evaluation();
+      ev.start = seg;
+      ev.end = end;
       long warm = o.warmup().toNanos();
       long warmEnd = end - seg < 2 * warm ? seg + (end - seg) / 5 : seg + warm;
       ev.warmupEnd = warmEnd;
@@ -829,6 +837,59 @@ public final class OomAnalyzer implements Analyzer {
       return ev;
     }
 
+    /**
+     * The memory over the window on one time grid, for plotting: at most {@link #TIMELINE_POINTS}
+     * evenly spaced instants from the window's start to its end (the event), each series read at
+     * its last point at or before each instant ({@code null} before its first point). {@code total}
+     * is the measured total (the sum of the components when no total is measured); {@code components} the byte-valued contributors in rank order (the
+     * first, flagged {@code top}, grew most), at most {@link #TIMELINE_COMPONENTS}; they stack to
+     * the total when a residual is listed.
+     */
+    private static Map<String, Object> timeline(Ledger l, Evaluation ev) {
+      long from = ev.start;
+      long to = ev.end;
+      int n = to > from ? TIMELINE_POINTS : 1;
+      long[] grid = new long[n];
+      for (int i = 0; i < n; i++) {
+        grid[i] = n == 1 ? to : from + (long) ((double) (to - from) * i / (n - 1));
+      }
+      grid[n - 1] = to;
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("start", time(from));
+      m.put("end", time(to));
+      m.put("stepSeconds", n == 1 ? 0 : round((to - from) / 1e9 / (n - 1)));
+      m.put("points", n);
+      if (l.total != null) {
+        m.put("total", values(l.total, grid));
+      }
+      List<Map<String, Object>> comps = new ArrayList<>();
+      for (int i = 0; i < ev.ranked.size() && comps.size() < TIMELINE_COMPONENTS; i++) {
+        Part p = ev.ranked.get(i);
+        if (!p.bytes() || "total".equals(p.key())) {
+          continue;
+        }
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("metric", p.metric());
+        c.put("labels", p.labels());
+        if (comps.isEmpty()) {
+          c.put("top", true);
+        }
+        c.put("values", values(p.tl(), grid));
+        comps.add(c);
+      }
+      m.put("components", comps);
+      return m;
+    }
+
+    private static List<Object> values(Timeline tl, long[] grid) {
+      double[] v = tl.sampleAt(grid);
+      List<Object> out = new ArrayList<>(v.length);
+      for (double x : v) {
+        out.add(number(x));
+      }
+      return out;
+    }
+
     private Shape cause(Evaluation ev) {
       if (ev.modelLoad) {
         return Shape.MODEL_LOAD;
@@ -938,6 +999,7 @@ public final class OomAnalyzer implements Analyzer {
         load.put("rising", ev.hasLoad ? ev.loadRising : null);
         b.evidence("load", load);
         b.evidence("contributors", ev.contributors);
+        b.evidence("timeline", timeline(l, ev));
       } else {
         b.evidence("contributors", List.of());
       }
@@ -1119,6 +1181,7 @@ public final class OomAnalyzer implements Analyzer {
       window.put("end", time(end));
       b.evidence("window", window);
       b.evidence("contributors", ev.contributors);
+      b.evidence("timeline", timeline(l, ev));
       String what = m == Memory.JVM_HEAP ? "heap after GC" : m == Memory.GPU ? "GPU memory" : "memory";
       b.message(String.format(Locale.ROOT, "%s: %s grows %s/h (Mann–Kendall p=%s) and reaches its %s limit"
               + " at %s, %s after the data ends", who(g, g.service, c), what, bytes(line.slope()), pText(mk.p()),

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a {@link Report} as one self-contained HTML page: inline CSS and SVG, no script, no
@@ -46,6 +47,8 @@ public final class HtmlReportWriter {
   public static Map<String, HtmlSection> defaultSections() {
     Map<String, HtmlSection> m = new LinkedHashMap<>();
     m.put("context", new TraceWaterfallSection());
+    m.put("drift", new DriftSection());
+    m.put("oom", new OomSection());
     return m;
   }
 
@@ -204,18 +207,43 @@ public final class HtmlReportWriter {
               + (more > 0 ? ", " + more + " more counted" : "")).close("summary");
       int i = 0;
       for (Finding f : e.getValue()) {
-        finding(f, h, "f-" + n + "-" + anchorPart(e.getKey()) + "-" + i++);
+        Set<String> plotted = charts == null ? Set.of() : charts.plottedEvidence();
+        finding(f, plotted, h, "f-" + n + "-" + anchorPart(e.getKey()) + "-" + i++);
       }
       h.close("details");
     }
     h.close("section").raw("\n");
   }
 
+  /** {@code 3 series × 120 points}: the lists of numbers in a chart's evidence. */
+  private static String seriesSize(Map<?, ?> m) {
+    int series = 0;
+    int points = 0;
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      Object v = e.getValue();
+      if ("edges".equals(e.getKey())) {
+        continue;
+      }
+      if (v instanceof List && !((List<?>) v).isEmpty() && ((List<?>) v).get(0) instanceof Map) {
+        for (Object c : (List<?>) v) {
+          if (c instanceof Map && ((Map<?, ?>) c).get("values") instanceof List) {
+            series++;
+            points = Math.max(points, ((List<?>) ((Map<?, ?>) c).get("values")).size());
+          }
+        }
+      } else if (v instanceof List) {
+        series++;
+        points = Math.max(points, ((List<?>) v).size());
+      }
+    }
+    return series + " series × up to " + points + " points";
+  }
+
   private static String anchorPart(String s) {
     return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
   }
 
-  private static void finding(Finding f, Html h, String id) {
+  private static void finding(Finding f, Set<String> plotted, Html h, String id) {
     h.open("article", "class", "finding sev-" + f.severity().id(), "id", id, "data-rule", f.rule(),
         "data-severity", f.severity().id());
     h.open("p", "class", "message").element("span", f.severity().id(), "class", "badge sev-" + f.severity().id())
@@ -227,7 +255,17 @@ public final class HtmlReportWriter {
     }
     if (!f.evidence().isEmpty()) {
       h.open("div", "class", "evidence").element("h4", "evidence");
-      EvidenceView.render(f.evidence(), h);
+      Map<String, Object> evidence = f.evidence();
+      if (!plotted.isEmpty() && plotted.stream().anyMatch(evidence::containsKey)) {
+        evidence = new LinkedHashMap<>(evidence);
+        for (String k : plotted) {
+          if (evidence.get(k) instanceof Map) {
+            evidence.put(k, "series for the chart above (" + seriesSize((Map<?, ?>) evidence.get(k))
+                + "); in full in the JSON report");
+          }
+        }
+      }
+      EvidenceView.render(evidence, h);
       h.close("div");
     }
     if (!f.hint().isEmpty()) {

@@ -57,6 +57,18 @@ final class Style {
       "svg .bound{stroke:var(--err);stroke-dasharray:3 3}",
       "svg .mark{fill:var(--err);font-weight:600}",
       "svg .bar-error{fill:var(--err)}svg .bar-warning{fill:var(--warn)}svg .bar-info{fill:var(--info)}",
+      "svg .dist,svg .bar{stroke-width:1.5}svg .dist{fill-opacity:.32}",
+      "svg .ref{fill:#4e79a7;stroke:#4e79a7}svg .cur{fill:#f28e2b;stroke:#f28e2b}",
+      "svg text.ref{fill:#4e79a7;stroke:none;font-weight:600}svg text.cur{fill:#e07b1a;stroke:none;font-weight:600}",
+      "svg .median{fill:none;stroke-dasharray:5 3}svg .bar{stroke:none}",
+      "svg .stat{font-size:12px;fill:var(--muted)}",
+      "svg .area{stroke:var(--bg);stroke-width:.5;fill-opacity:.85}svg .area.top{stroke:var(--err);stroke-width:2}",
+      "svg .swatch.top{stroke:var(--err);stroke-width:2}",
+      "svg .total{fill:none;stroke:var(--fg);stroke-width:1.5}",
+      "svg .limit{stroke:var(--err);stroke-width:2;stroke-dasharray:8 4}",
+      "svg .event{stroke:var(--err);stroke-width:2}svg .warmup{stroke:var(--muted);stroke-dasharray:2 3}",
+      "svg .projection{fill:none;stroke:var(--warn);stroke-width:2.5;stroke-dasharray:6 3}",
+      "svg .reaches{fill:var(--err)}",
       "@media print{details.rule{break-inside:avoid}nav{display:none}}",
       "");
 
