@@ -24,9 +24,11 @@ public final class ReadProgress implements AutoCloseable {
   public static final long DEFAULT_MIN_BYTES = 64L << 20;
 
   private final ProgressBar bar;
+  private final Consumer consumer;
 
-  private ReadProgress(ProgressBar bar) {
+  private ReadProgress(ProgressBar bar, Consumer consumer) {
     this.bar = bar;
+    this.consumer = consumer;
   }
 
   /**
@@ -42,8 +44,9 @@ public final class ReadProgress implements AutoCloseable {
    */
   public static ReadProgress start(PrintWriter err, String task, long max, long minimum, String unit, long unitSize) {
     if (!Terminal.progressAllowed() || (max >= 0 && max < minimum)) {
-      return new ReadProgress(null);
+      return new ReadProgress(null, null);
     }
+    Consumer consumer = new Consumer(err);
     ProgressBarBuilder b = new ProgressBarBuilder()
         .setTaskName(task.length() > 40 ? task.substring(0, 20) + "…" + task.substring(task.length() - 19) : task)
         .setInitialMax(max > 0 ? max : -1)
@@ -52,8 +55,8 @@ public final class ReadProgress implements AutoCloseable {
         .setStyle(Terminal.colorAllowed() ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII)
         .setUpdateIntervalMillis(250)
         .clearDisplayOnFinish()
-        .setConsumer(new Consumer(err));
-    return new ReadProgress(b.build());
+        .setConsumer(consumer);
+    return new ReadProgress(b.build(), consumer);
   }
 
   /** Whether a bar is being drawn. */
@@ -79,12 +82,18 @@ public final class ReadProgress implements AutoCloseable {
   public void close() {
     if (bar != null) {
       bar.close();
+      // A bar closed before its first scheduled update is drawn once and never cleared by the
+      // library: clear it here so the next output starts on a clean line.
+      if (consumer.drawn) {
+        consumer.clear();
+      }
     }
   }
 
   /** Draws on the command's error writer (not System.err), sized to the terminal. */
   private static final class Consumer implements ProgressBarConsumer {
     private final PrintWriter err;
+    private volatile boolean drawn;
 
     Consumer(PrintWriter err) {
       this.err = err;
@@ -100,12 +109,14 @@ public final class ReadProgress implements AutoCloseable {
       err.print('\r');
       err.print(rendered);
       err.flush();
+      drawn = true;
     }
 
     @Override
     public void clear() {
       err.print("\r\u001b[K");
       err.flush();
+      drawn = false;
     }
 
     @Override
