@@ -600,7 +600,7 @@ function _picocli_traceguard_slo_baseline() {
   local commands=""
   local flag_opts="'-v' '--verbose' '-h' '--help' '-V' '--version'"
   local arg_opts="'--prometheus' '--token-env' '--token-file' '--timeout' '--start' '--end' '--selector' '--group-by' '--error-status' '--window' '--step' '--rate-window' '--period' '--objective-window' '--met-share' '--objective' '--latency-threshold' '-k' '--low-traffic-share' '--rules-out' '--naming' '--baseline-for' '--openslo-out' '--sloth-out' '-f' '--format' '-o' '--output' '--fail-on'"
-  local FORMAT_option_args=("table" "json") # --format values
+  local FORMAT_option_args=("table" "json" "html") # --format values
 
   type compopt &>/dev/null && compopt +o default
 

@@ -5,6 +5,7 @@ import dev.traceguard.analyzers.model.InputSummary;
 import dev.traceguard.analyzers.model.Labels;
 import dev.traceguard.analyzers.model.Telemetry;
 import dev.traceguard.analyzers.report.Severity;
+import dev.traceguard.analyzers.report.html.SloHtmlWriter;
 import dev.traceguard.analyzers.slo.GroupRates;
 import dev.traceguard.analyzers.slo.OfflineRates;
 import dev.traceguard.analyzers.slo.PrometheusSource;
@@ -68,6 +69,7 @@ import picocli.CommandLine.Spec;
       "  promtool test rules slo-rules.test.yml",
       "  TRACEGUARD_PROMETHEUS_TOKEN=$(cat token) traceguard slo baseline --prometheus https://prom:9090 \\",
       "      --selector '{job=\"inference\"}' --window 7d --format json",
+      "  traceguard slo baseline --format html -o slo.html testdata/slo/history.om.gz",
       "",
       "Rules and how to fix what they find: docs/rules.md"
     },
@@ -187,7 +189,7 @@ public final class SloBaselineCommand implements Callable<Integer> {
 
   @Option(names = {"-f", "--format"}, paramLabel = "FORMAT",
       description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  OutputFormat format = OutputFormat.table;
+  SloFormat format = SloFormat.table;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE instead of standard output.")
   Path output;
@@ -433,8 +435,10 @@ public final class SloBaselineCommand implements Callable<Integer> {
   }
 
   private void render(SloReport report, PrintWriter out) throws IOException {
-    if (format == OutputFormat.json) {
+    if (format == SloFormat.json) {
       report.writeJson(out);
+    } else if (format == SloFormat.html) {
+      new SloHtmlWriter().write(report, out);
     } else {
       report.writeTable(out);
     }

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param objective the suggested and used objective, or null for indicators without one
  * @param tiers the burn-rate alert tiers for the used objective
  * @param findings problems found with this SLO
+ * @param observed the per-step series the main baseline was learned from, downsampled to at most
+ *     {@link Observed#MAX_POINTS} points (for charts; not in the JSON document)
  */
 public record SliResult(
     Sli sli,
@@ -40,7 +42,8 @@ public record SliResult(
     String thresholdLe,
     Objective objective,
     List<BurnTier> tiers,
-    List<Finding> findings) {
+    List<Finding> findings,
+    Observed observed) {
 
   /** Share of steps with data. */
   public double coverage() {
@@ -78,4 +81,52 @@ public record SliResult(
    */
   public record BurnTier(String severity, String longWindow, String shortWindow, BigDecimal budgetShare,
       BigDecimal factor, BigDecimal threshold, String forDuration, boolean reachable) {}
+
+  /**
+   * A compact view of one per-step series: steps without a value are left out and runs of steps
+   * are averaged into at most {@link #MAX_POINTS} points, so its size does not grow with the history.
+   *
+   * @param quantity the baseline it belongs to ({@code p99}, {@code error-ratio}, {@code mean})
+   * @param timesMs time of each point, ms since the epoch (the mean time of the steps averaged), ascending
+   * @param values the mean of the steps' values
+   */
+  public record Observed(String quantity, long[] timesMs, double[] values) {
+    /** The most points kept. */
+    public static final int MAX_POINTS = 120;
+
+    /**
+     * Downsamples {@code series}, whose step {@code i} lies at {@code (lo + i) × stepMs}, into at most
+     * {@link #MAX_POINTS} points; NaN steps are skipped.
+     */
+    public static Observed of(String quantity, double[] series, long lo, long stepMs) {
+      int n = series.length;
+      int per = Math.max(1, (n + MAX_POINTS - 1) / MAX_POINTS);
+      long[] t = new long[Math.min(n, MAX_POINTS)];
+      double[] v = new double[t.length];
+      int m = 0;
+      for (int start = 0; start < n; start += per) {
+        double sum = 0;
+        double tsum = 0;
+        int c = 0;
+        for (int i = start; i < Math.min(n, start + per); i++) {
+          if (!Double.isNaN(series[i])) {
+            sum += series[i];
+            tsum += (double) (lo + i) * stepMs;
+            c++;
+          }
+        }
+        if (c > 0) {
+          t[m] = Math.round(tsum / c);
+          v[m] = sum / c;
+          m++;
+        }
+      }
+      return new Observed(quantity, java.util.Arrays.copyOf(t, m), java.util.Arrays.copyOf(v, m));
+    }
+
+    /** Number of points. */
+    public int size() {
+      return values.length;
+    }
+  }
 }

@@ -267,11 +267,16 @@ public final class SloBaseline {
         tiers = tiers(o.period(), objective.used());
       }
     }
+    // The chart's series: the quantity the threshold or objective is read against.
+    String shown = sli.kind() == Sli.Kind.LATENCY ? "p99" : sli.kind() == Sli.Kind.ERRORS ? "error-ratio" : "mean";
+    double[] series = sli.kind() == Sli.Kind.LATENCY ? q[2] : sli.kind() == Sli.Kind.ERRORS ? errorRatio : mean;
+    SliResult.Observed observed =
+        SliResult.Observed.of(shown, Arrays.copyOfRange(series, first, last + 1), lo + first, stepMs);
     SliResult partial = new SliResult(sli, g.group(), firstMs, lastMs, last - first + 1, withData,
-        (long) maxGap * stepMs, events, baselines, threshold, thresholdLe, objective, tiers, List.of());
+        (long) maxGap * stepMs, events, baselines, threshold, thresholdLe, objective, tiers, List.of(), observed);
     findings(partial, o, findings);
     return new SliResult(sli, g.group(), firstMs, lastMs, last - first + 1, withData, (long) maxGap * stepMs, events,
-        baselines, threshold, thresholdLe, objective, tiers, findings);
+        baselines, threshold, thresholdLe, objective, tiers, findings, observed);
   }
 
   private static Baseline baseline(double[] series, long lo, long stepMs, long[] times, double[] vals, SloOptions o,

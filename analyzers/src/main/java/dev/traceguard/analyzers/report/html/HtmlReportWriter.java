@@ -243,7 +243,7 @@ public final class HtmlReportWriter {
     return s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
   }
 
-  private static void finding(Finding f, Set<String> plotted, Html h, String id) {
+  static void finding(Finding f, Set<String> plotted, Html h, String id) {
     h.open("article", "class", "finding sev-" + f.severity().id(), "id", id, "data-rule", f.rule(),
         "data-severity", f.severity().id());
     h.open("p", "class", "message").element("span", f.severity().id(), "class", "badge sev-" + f.severity().id())
