@@ -135,7 +135,7 @@ class ValidateAndInputsTest {
       }
     }
     assertThat(wrong).isEmpty();
-    assertThat(r.code()).isEqualTo(2).as("bad cases that are in no known format count as unreadable");
+    assertThat(r.code()).as("bad cases that are in no known format count as unreadable").isEqualTo(2);
   }
 
   @Test

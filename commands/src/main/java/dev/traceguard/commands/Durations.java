@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine;
 
-/** Parses durations as people write them: {@code 250us}, {@code 1ms}, {@code 2s}, {@code 1m}. */
+/**
+ * Parses durations as people write them: {@code 250us}, {@code 1ms}, {@code 2s}, {@code 1m},
+ * {@code 6h}, {@code 1d}, {@code 2w}, or a bare {@code 0}.
+ */
 public final class Durations implements CommandLine.ITypeConverter<Duration> {
   /** Used by picocli. */
   public Durations() {}
@@ -12,6 +15,9 @@ public final class Durations implements CommandLine.ITypeConverter<Duration> {
   @Override
   public Duration convert(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
+    if (v.equals("0")) {
+      return Duration.ZERO;
+    }
     int i = 0;
     while (i < v.length() && (Character.isDigit(v.charAt(i)) || v.charAt(i) == '.')) {
       i++;
@@ -48,9 +54,15 @@ public final class Durations implements CommandLine.ITypeConverter<Duration> {
       case "h":
         nanos = n * 3600e9;
         break;
+      case "d":
+        nanos = n * 86400e9;
+        break;
+      case "w":
+        nanos = n * 7 * 86400e9;
+        break;
       default:
         throw new CommandLine.TypeConversionException(
-            "'" + value + "': unknown unit '" + unit + "'; use ns, us, ms, s, m or h");
+            "'" + value + "': unknown unit '" + unit + "'; use ns, us, ms, s, m, h, d or w");
     }
     return Duration.ofNanos(Math.round(nanos));
   }

@@ -7,7 +7,9 @@ import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -21,6 +23,7 @@ public final class Inputs {
   public static final String STDIN = "-";
 
   private final List<String> inputs = new ArrayList<>();
+  private final Set<String> seen = new HashSet<>();
   private final List<String> passedOver = new ArrayList<>();
   private final List<String> emptyDirectories = new ArrayList<>();
 
@@ -62,7 +65,7 @@ public final class Inputs {
   }
 
   private void add(String name) {
-    if (!inputs.contains(name)) {
+    if (seen.add(name)) {
       inputs.add(name);
     }
   }

@@ -513,23 +513,11 @@ public final class ReplayCommand implements Callable<Integer> {
         v = v.substring(1);
       }
       Duration d;
-      String lower = v.toLowerCase(Locale.ROOT);
-      if (lower.endsWith("h") || lower.endsWith("d")) {
-        double n;
-        try {
-          n = Double.parseDouble(lower.substring(0, lower.length() - 1));
-        } catch (NumberFormatException e) {
-          throw new CommandLine.TypeConversionException(
-              "'" + value + "' is not a duration; e.g. 90s, 30m, 72h, 1d, -2h");
-        }
-        d = Duration.ofNanos(Math.round(n * (lower.endsWith("h") ? 3600e9 : 86400e9)));
-      } else {
-        try {
-          d = new Durations().convert(v);
-        } catch (CommandLine.TypeConversionException e) {
-          throw new CommandLine.TypeConversionException(
-              "'" + value + "' is not a duration; e.g. 500ms, 90s, 30m, 72h, 1d, -2h");
-        }
+      try {
+        d = new Durations().convert(v);
+      } catch (CommandLine.TypeConversionException e) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a duration; e.g. 500ms, 90s, 30m, 72h, 1d, -2h");
       }
       return negative ? d.negated() : d;
     }

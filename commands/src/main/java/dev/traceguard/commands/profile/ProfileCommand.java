@@ -18,6 +18,7 @@ import dev.traceguard.analyzers.report.Finding;
 import dev.traceguard.analyzers.report.JsonReportWriter;
 import dev.traceguard.analyzers.report.Report;
 import dev.traceguard.analyzers.report.Severity;
+import dev.traceguard.commands.Durations;
 import dev.traceguard.commands.ExitCode;
 import dev.traceguard.commands.OutputFormat;
 import dev.traceguard.commands.Terminal;
@@ -115,14 +116,14 @@ public final class ProfileCommand implements Callable<Integer> {
   @Option(
       names = {"-d", "--duration"},
       paramLabel = "DURATION",
-      converter = DurationOrZero.class,
+      converter = Durations.class,
       description = "How long to sample, e.g. 30s, 5m; 0 takes one snapshot (without JFR unless --jfr is given) (default: 30s).")
   Duration duration = Duration.ofSeconds(30);
 
   @Option(
       names = {"-i", "--interval"},
       paramLabel = "DURATION",
-      converter = DurationOrZero.class,
+      converter = Durations.class,
       description = "Time between samples, at least 100ms (default: 1s).")
   Duration interval = Duration.ofSeconds(1);
 
@@ -144,7 +145,7 @@ public final class ProfileCommand implements Callable<Integer> {
   @Option(
       names = "--attach-timeout",
       paramLabel = "DURATION",
-      converter = DurationOrZero.class,
+      converter = Durations.class,
       description = "How long to wait for the JVM to answer the attach request and each JMX call (default: 10s).")
   Duration attachTimeout = Duration.ofSeconds(10);
 
