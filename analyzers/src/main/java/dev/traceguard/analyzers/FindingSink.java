@@ -33,6 +33,13 @@ public final class FindingSink {
     }
   }
 
+  /** Counts {@code count} findings of {@code rule} that were dropped over the limit elsewhere. */
+  public void suppressed(String rule, long count) {
+    int n = (int) Math.min(Integer.MAX_VALUE, count);
+    perRule.merge(rule, n, (x, y) -> (int) Math.min(Integer.MAX_VALUE, (long) x + y));
+    suppressed.merge(rule, count, Long::sum);
+  }
+
   /** Records a count of what was analysed, shown in the report's summary. */
   public void stat(String key, Object value) {
     stats.put(key, value);

@@ -496,6 +496,14 @@ public final class ContextAnalyzer implements Analyzer {
 
     // ---- context-lost
 
+    /**
+     * A map key for (service, span name). The multiplier is odd, so keys stay distinct; it spreads
+     * the bits, as Long's hash of small packed ids would put many keys in one bucket.
+     */
+    private long serviceNameKey(int service, int name) {
+      return (((long) service << 32) | (name & 0xffffffffL)) * 0x9E3779B97F4A7C15L;
+    }
+
     void contextLost() {
       Map<Long, int[]> counts = new HashMap<>();
       Map<Long, Map<Long, Integer>> parents = new HashMap<>();
@@ -505,14 +513,14 @@ public final class ContextAnalyzer implements Analyzer {
         serviceIds[r] = ids.computeIfAbsent(serviceOfResource[r], x -> ids.size());
       }
       for (int i = 0; i < s.size(); i++) {
-        long key = ((long) serviceIds[s.resourceId(i)] << 32) | s.nameId(i);
+        long key = serviceNameKey(serviceIds[s.resourceId(i)], s.nameId(i));
         int[] c = counts.computeIfAbsent(key, x -> new int[2]);
         c[0]++;
         int p = ix.parent[i];
         if (s.hasParent(i)) {
           c[1]++;
           if (p >= 0) {
-            long pk = ((long) serviceIds[s.resourceId(p)] << 32) | s.nameId(p);
+            long pk = serviceNameKey(serviceIds[s.resourceId(p)], s.nameId(p));
             parents.computeIfAbsent(key, x -> new HashMap<>()).merge(pk, 1, Integer::sum);
           }
         }
@@ -526,7 +534,7 @@ public final class ContextAnalyzer implements Analyzer {
         if (kind == SpanKind.SERVER || kind == SpanKind.CONSUMER || s.hasLinks(i)) {
           continue;
         }
-        long key = ((long) serviceIds[s.resourceId(i)] << 32) | s.nameId(i);
+        long key = serviceNameKey(serviceIds[s.resourceId(i)], s.nameId(i));
         int[] c = counts.get(key);
         int others = c[0] - 1;
         if (others < o.contextLostMinOccurrences() || c[1] < o.contextLostChildShare() * others) {
@@ -545,11 +553,11 @@ public final class ContextAnalyzer implements Analyzer {
           }
         }
         int enclosing = -1;
-        if (usual >= 0) {
+        if (best > 0) {
           if (spansByKey == null) {
             spansByKey = new HashMap<>();
             for (int j = 0; j < s.size(); j++) {
-              long k = ((long) serviceIds[s.resourceId(j)] << 32) | s.nameId(j);
+              long k = serviceNameKey(serviceIds[s.resourceId(j)], s.nameId(j));
               spansByKey.computeIfAbsent(k, x -> new ArrayList<>()).add(j);
             }
             spansByKey.values().forEach(l -> l.sort((a, b) -> Long.compare(s.start(a), s.start(b))));

@@ -230,6 +230,71 @@ public final class LineSource {
     return -1;
   }
 
+  /**
+   * Copies the rest of the current line (without its newline) into a new array of at least {@code
+   * sizeHint} bytes, growing it up to {@code max} bytes.
+   *
+   * @return the copy; when the line is longer than {@code max}, {@link LineCopy#complete} is false
+   *     and the line is not ended, so its rest can still be read from {@link #line()}
+   */
+  public LineCopy copyLine(int sizeHint, int max) throws IOException {
+    byte[] out = new byte[Math.max(16, Math.min(sizeHint, max))];
+    int n = 0;
+    while (!lineEnded) {
+      if (pos == lim && !fill()) {
+        lineEnded = true;
+        break;
+      }
+      int end = lim;
+      for (int i = pos; i < lim; i++) {
+        if (buf[i] == '\n') {
+          end = i;
+          break;
+        }
+      }
+      int take = end - pos;
+      if (n + take > max) {
+        take = max - n;
+        out = grow(out, n, n + take);
+        System.arraycopy(buf, pos, out, n, take);
+        pos += take;
+        consumed += take;
+        return new LineCopy(out, n + take, false);
+      }
+      if (n + take > out.length) {
+        out = grow(out, n, Math.min(max, Math.max(n + take, out.length * 2)));
+      }
+      System.arraycopy(buf, pos, out, n, take);
+      n += take;
+      pos += take;
+      consumed += take;
+      if (end < lim) {
+        pos++;
+        consumed++;
+        lineEnded = true;
+      }
+    }
+    return new LineCopy(out, n, true);
+  }
+
+  private static byte[] grow(byte[] b, int used, int size) {
+    if (size <= b.length) {
+      return b;
+    }
+    byte[] g = new byte[size];
+    System.arraycopy(b, 0, g, 0, used);
+    return g;
+  }
+
+  /**
+   * A line's bytes from {@link #copyLine}.
+   *
+   * @param bytes the array; holds the line from index 0
+   * @param length the number of bytes of the line in {@code bytes}
+   * @param complete false when the line went on past the copy's limit
+   */
+  public record LineCopy(byte[] bytes, int length, boolean complete) {}
+
   /** The current line, up to (not including) its newline. */
   public InputStream line() {
     return lineStream;

@@ -148,6 +148,15 @@ public final class Attributes {
       return this;
     }
 
+    /** Makes this builder hold the same entries as {@code o}. */
+    public Builder copyFrom(Builder o) {
+      keys.clear();
+      keys.addAll(o.keys);
+      values.clear();
+      values.addAll(o.values);
+      return this;
+    }
+
     /** Removes every attribute so the builder can be reused. */
     public Builder clear() {
       keys.clear();

@@ -44,6 +44,29 @@ public final class MutableSpan {
   public long line;
 
   /** Resets every field so the instance can be reused. */
+  /** Makes this span a copy of {@code o}; the events and links themselves are immutable and shared. */
+  public void copyFrom(MutableSpan o) {
+    traceId.copyFrom(o.traceId);
+    spanId.copyFrom(o.spanId);
+    parentSpanId.copyFrom(o.parentSpanId);
+    name = o.name;
+    kind = o.kind;
+    startUnixNano = o.startUnixNano;
+    endUnixNano = o.endUnixNano;
+    flags = o.flags;
+    traceState = o.traceState;
+    status = o.status;
+    statusMessage = o.statusMessage;
+    attributes.copyFrom(o.attributes);
+    events.clear();
+    events.addAll(o.events);
+    links.clear();
+    links.addAll(o.links);
+    resource = o.resource;
+    scopeName = o.scopeName;
+    line = o.line;
+  }
+
   public void clear() {
     traceId.clear();
     spanId.clear();

@@ -15,6 +15,14 @@ public final class SpanId {
     this.bytes = bytes;
   }
 
+  /** Makes this id a copy of {@code o}, an id of the same length. */
+  public void copyFrom(SpanId o) {
+    hi = o.hi;
+    lo = o.lo;
+    state = o.state;
+    raw = o.raw;
+  }
+
   /** Sets the id from its OTLP/JSON hex text. */
   public void setHex(CharSequence text) {
     state = Ids.classify(text, bytes);

@@ -49,7 +49,12 @@ public final class SpanStore {
   private final Map<Resource, Integer> resourceIds = new HashMap<>();
   private final ByteArena arena = new ByteArena();
 
-  private int[] index = new int[1 << 12];
+  /**
+   * Open-addressing index by (trace id, span id): each entry holds the span's index + 1 in its low
+   * 32 bits and the high 32 bits of the ids' hash above, so a probe rarely touches the columns
+   * of a span that is not the one sought. 0 is empty.
+   */
+  private long[] index = new long[1 << 12];
   private long exactDuplicates;
   private final List<int[]> conflicts = new ArrayList<>();
 
@@ -92,7 +97,7 @@ public final class SpanStore {
     long sid = s.spanId.lo;
 
     int slot = slot(th, tl, sid);
-    int first = index[slot] - 1;
+    int first = (int) index[slot] - 1;
     if (first >= 0) {
       if (sameContent(first, s, res, nameId, packed)) {
         exactDuplicates++;
@@ -121,9 +126,9 @@ public final class SpanStore {
     if (first >= 0) {
       conflicts.add(new int[] {first, i});
     } else {
-      index[slot] = i + 1;
-      // Linear probing degrades fast past ~60% full; 0.6 keeps misses to a few probes.
-      if (size() * 5L > index.length * 3L) {
+      index[slot] = (long) fingerprint(th, tl, sid) << 32 | (i + 1);
+      // With the hash bits in the entry a probe costs little until the table is nearly full.
+      if (size() * 4L > index.length * 3L) {
         rehash();
       }
     }
@@ -151,41 +156,56 @@ public final class SpanStore {
   }
 
   private int slot(long th, long tl, long sid) {
+    long x = hash(th, tl, sid);
+    int fp = (int) (x >>> 32);
     int mask = index.length - 1;
-    int h = hash(th, tl, sid) & mask;
+    int h = (int) x & mask;
     while (true) {
-      int e = index[h] - 1;
-      if (e < 0
-          || (spanIds.get(e) == sid && traceLo.get(e) == tl && traceHi.get(e) == th)) {
+      long entry = index[h];
+      if (entry == 0) {
         return h;
+      }
+      if ((int) (entry >>> 32) == fp) {
+        int e = (int) entry - 1;
+        if (spanIds.get(e) == sid && traceLo.get(e) == tl && traceHi.get(e) == th) {
+          return h;
+        }
       }
       h = (h + 1) & mask;
     }
   }
 
-  private static int hash(long th, long tl, long sid) {
+  private static long hash(long th, long tl, long sid) {
     long x = th * 0x9E3779B97F4A7C15L ^ tl * 0xC2B2AE3D27D4EB4FL ^ sid * 0x165667B19E3779F9L;
     x ^= x >>> 31;
     x *= 0xBF58476D1CE4E5B9L;
     x ^= x >>> 29;
-    return (int) x;
+    return x;
+  }
+
+  private static int fingerprint(long th, long tl, long sid) {
+    return (int) (hash(th, tl, sid) >>> 32);
   }
 
   private void rehash() {
-    int[] old = index;
-    index = new int[old.length * 2];
-    for (int e : old) {
-      if (e != 0) {
-        int i = e - 1;
-        index[slot(traceHi.get(i), traceLo.get(i), spanIds.get(i))] = e;
+    long[] old = index;
+    index = new long[old.length * 2];
+    int mask = index.length - 1;
+    for (long entry : old) {
+      if (entry != 0) {
+        int i = (int) entry - 1;
+        int h = (int) hash(traceHi.get(i), traceLo.get(i), spanIds.get(i)) & mask;
+        while (index[h] != 0) {
+          h = (h + 1) & mask;
+        }
+        index[h] = entry;
       }
     }
   }
 
   /** Index of the first stored span with these ids, or -1. */
   public int find(long traceIdHi, long traceIdLo, long spanId) {
-    int e = index[slot(traceIdHi, traceIdLo, spanId)];
-    return e - 1;
+    return (int) index[slot(traceIdHi, traceIdLo, spanId)] - 1;
   }
 
   /** How many exact duplicates were merged away. */

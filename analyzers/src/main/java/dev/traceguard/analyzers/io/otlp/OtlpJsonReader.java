@@ -51,6 +51,9 @@ public final class OtlpJsonReader implements FormatReader {
           .build();
 
   private ReadContext ctx;
+  private Sink out;
+  private boolean worker;
+  private final int parallelism;
   private OtlpProtoMapper mapper;
   private final MutableSpan span = new MutableSpan();
   private final Map<Resource, Resource> resources = new HashMap<>();
@@ -62,8 +65,89 @@ public final class OtlpJsonReader implements FormatReader {
   private boolean upperCaseNoted;
   private boolean base64Noted;
 
-  /** A reader; one instance reads one input at a time. */
-  public OtlpJsonReader() {}
+  /**
+   * A reader; one instance reads one input at a time. JSON lines are parsed on up to as many
+   * threads as there are processors (at most 8) and stored in file order.
+   */
+  public OtlpJsonReader() {
+    this(Math.min(8, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
+   * A reader parsing JSON lines on {@code parallelism} threads; 1 parses on the calling thread
+   * alone. The result does not depend on it.
+   */
+  public OtlpJsonReader(int parallelism) {
+    this.parallelism = Math.max(1, parallelism);
+  }
+
+  /** Where parsed spans, errors and notes go. */
+  interface Sink {
+    void span(MutableSpan s);
+
+    void error(long line, long column, String message);
+
+    /** A note of a kind ({@link #NOTE_UPPER_CASE}, {@link #NOTE_BASE64}) said once per input. */
+    void note(int kind, String text);
+  }
+
+  static final int NOTE_UPPER_CASE = 0;
+  static final int NOTE_BASE64 = 1;
+
+  /** Straight into the read context. */
+  private static final class DirectSink implements Sink {
+    private final ReadContext ctx;
+    private final boolean[] noted = new boolean[2];
+
+    DirectSink(ReadContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void span(MutableSpan s) {
+      ctx.span(s);
+    }
+
+    @Override
+    public void error(long line, long column, String message) {
+      ctx.error(line, column, -1, message);
+    }
+
+    @Override
+    public void note(int kind, String text) {
+      if (!noted[kind]) {
+        noted[kind] = true;
+        ctx.note(text);
+      }
+    }
+  }
+
+  /** Thrown on a worker thread by a line that needs the reading thread (metrics and logs). */
+  static final class NeedsReadingThread extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NeedsReadingThread() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** A reader for a worker thread: records into the sink it is given per line. */
+  static OtlpJsonReader forWorker() {
+    OtlpJsonReader r = new OtlpJsonReader(1);
+    r.worker = true;
+    return r;
+  }
+
+  /** Parses one JSON line on a worker thread into {@code sink}. */
+  void parseLine(long lineNumber, byte[] bytes, int length, Sink sink) throws IOException {
+    out = sink;
+    readLine(lineNumber, JSON.createParser(bytes, 0, length));
+  }
+
+  /** Parses one line on the reading thread. */
+  void readLineHere(long lineNumber, InputStream line) throws IOException {
+    readLine(lineNumber, JSON.createParser(line));
+  }
 
   /** The JSON factory with the limits traceguard reads under. */
   public static JsonFactory jsonFactory() {
@@ -73,25 +157,48 @@ public final class OtlpJsonReader implements FormatReader {
   @Override
   public void read(InputStream in, ReadContext context) throws IOException {
     this.ctx = context;
+    this.out = new DirectSink(context);
     ctx.summary().format("otlp-json");
     LineSource src = new LineSource(in);
     boolean first = true;
-    while (src.next()) {
-      int c = src.peekNonBlank();
-      if (c < 0) {
-        continue;
+    ParallelLines parallel = null;
+    try {
+      while (src.next()) {
+        int c = src.peekNonBlank();
+        if (c < 0) {
+          continue;
+        }
+        if (c != '{' && c != '[' && !src.skipTo((byte) '{')) {
+          continue;
+        }
+        if (first && src.lineOpensDocument()) {
+          documentMode = true;
+          readDocument(src);
+          return;
+        }
+        first = false;
+        if (parallelism > 1) {
+          if (parallel == null) {
+            parallel = new ParallelLines(this, parallelism);
+          }
+          parallel.submit(src);
+        } else {
+          readLine(src.lineNumber(), JSON.createParser(src.line()));
+        }
       }
-      if (c != '{' && c != '[' && !src.skipTo((byte) '{')) {
-        continue;
+      if (parallel != null) {
+        parallel.finish();
       }
-      if (first && src.lineOpensDocument()) {
-        documentMode = true;
-        readDocument(src);
-        return;
+    } finally {
+      if (parallel != null) {
+        parallel.close();
       }
-      first = false;
-      readLine(src);
     }
+  }
+
+  /** The sink of the reading thread. */
+  Sink directSink() {
+    return out;
   }
 
   private void readDocument(LineSource src) throws IOException {
@@ -110,9 +217,9 @@ public final class OtlpJsonReader implements FormatReader {
     }
   }
 
-  private void readLine(LineSource src) throws IOException {
-    lineBase = src.lineNumber() - 1;
-    try (JsonParser p = JSON.createParser(src.line())) {
+  private void readLine(long lineNumber, JsonParser parser) throws IOException {
+    lineBase = lineNumber - 1;
+    try (JsonParser p = parser) {
       JsonToken t = p.nextToken();
       if (t == null) {
         return;
@@ -147,7 +254,7 @@ public final class OtlpJsonReader implements FormatReader {
   private void error(JsonLocation loc, String message) {
     long line = lineBase + (loc == null ? 1 : Math.max(1, loc.getLineNr()));
     long col = loc == null ? 0 : Math.max(0, loc.getColumnNr());
-    ctx.error(line, col, -1, message);
+    out.error(line, col, message);
   }
 
   private void readRoot(JsonParser p, JsonToken t) throws IOException {
@@ -222,7 +329,7 @@ public final class OtlpJsonReader implements FormatReader {
       bare.finish();
     }
     if (!known && unknown != null) {
-      ctx.error(startLine, 0, -1, "a JSON object without OTLP content (expected resourceSpans, resourceMetrics,"
+      out.error(startLine, 0, "a JSON object without OTLP content (expected resourceSpans, resourceMetrics,"
           + " resourceLogs, batches or scopeSpans; found " + unknown + (unknownCount > 5 ? ", ..." : "") + ")");
     }
   }
@@ -251,6 +358,9 @@ public final class OtlpJsonReader implements FormatReader {
 
   /** Metrics and logs go through the protobuf descriptors and the shared mapper. */
   private OtlpProtoMapper mapper() {
+    if (worker) {
+      throw new NeedsReadingThread();
+    }
     if (mapper == null) {
       mapper = new OtlpProtoMapper(ctx);
     }
@@ -294,7 +404,7 @@ public final class OtlpJsonReader implements FormatReader {
         Resource r = resource == null ? Resource.EMPTY : resource;
         for (MutableSpan s : pending) {
           s.resource = r;
-          ctx.span(s);
+          out.span(s);
         }
         pending = null;
       }
@@ -375,7 +485,7 @@ public final class OtlpJsonReader implements FormatReader {
             readSpan(p, s);
             s.scopeName = scope;
             if (spanError != null) {
-              ctx.error(s.line, spanErrorColumn, -1, spanError + "; span skipped");
+              out.error(s.line, spanErrorColumn, spanError + "; span skipped");
             } else if (st.resource == null) {
               if (st.pending == null) {
                 st.pending = new ArrayList<>();
@@ -383,7 +493,7 @@ public final class OtlpJsonReader implements FormatReader {
               st.pending.add(s);
             } else {
               s.resource = st.resource;
-              ctx.span(s);
+              out.span(s);
             }
           }
           break;
@@ -500,7 +610,7 @@ public final class OtlpJsonReader implements FormatReader {
         for (int i = off; i < off + len; i++) {
           if (chars[i] >= 'A' && chars[i] <= 'F') {
             upperCaseNoted = true;
-            ctx.note("ids are upper-case hex (first at line " + currentLine(p) + "): accepted, as OTLP/JSON"
+            out.note(NOTE_UPPER_CASE, "ids are upper-case hex (first at line " + currentLine(p) + "): accepted, as OTLP/JSON"
                 + " ids are case-insensitive, but W3C traceparent and OpenTelemetry Java need lower case");
             break;
           }
@@ -512,7 +622,7 @@ public final class OtlpJsonReader implements FormatReader {
         id.setBytes(raw);
         if (!base64Noted) {
           base64Noted = true;
-          ctx.note("ids are base64 (generic protobuf JSON), not hex as OTLP/JSON requires (first at line "
+          out.note(NOTE_BASE64, "ids are base64 (generic protobuf JSON), not hex as OTLP/JSON requires (first at line "
               + currentLine(p) + "); read as base64");
         }
       }

@@ -1,0 +1,190 @@
+package dev.traceguard.analyzers.io.otlp;
+
+import dev.traceguard.analyzers.io.LineSource;
+import dev.traceguard.analyzers.model.MutableSpan;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Parses JSON lines on worker threads while the reading thread splits the input into lines and
+ * stores what the workers found, line by line in file order, so the model, the errors and the
+ * notes are the same as from one thread. Bounded: at most {@value #MAX_BYTES_IN_FLIGHT} bytes of
+ * lines wait or are parsed at once; a line longer than {@value #MAX_COPIED_LINE} bytes is parsed
+ * as a stream on the reading thread, as are metrics and logs lines (their model is not
+ * thread-safe).
+ */
+final class ParallelLines implements AutoCloseable {
+  static final int MAX_COPIED_LINE = 16 << 20;
+  static final long MAX_BYTES_IN_FLIGHT = 64L << 20;
+  private static final AtomicInteger POOLS = new AtomicInteger();
+
+  private final OtlpJsonReader owner;
+  private final ExecutorService pool;
+  private final ThreadLocal<OtlpJsonReader> workers = ThreadLocal.withInitial(OtlpJsonReader::forWorker);
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private final int maxPending;
+  private long bytesInFlight;
+  private int sizeHint = 1 << 16;
+
+  /** A line handed to a worker. */
+  private record Pending(long lineNumber, byte[] bytes, int length, Future<Recording> result) {}
+
+  /** What a worker found in one line, in order. */
+  private static final class Recording implements OtlpJsonReader.Sink {
+    private final List<Object> events = new ArrayList<>();
+    private boolean needsReadingThread;
+
+    private record Error(long line, long column, String message) {}
+
+    private record Note(int kind, String text) {}
+
+    @Override
+    public void span(MutableSpan s) {
+      MutableSpan copy = new MutableSpan();
+      copy.copyFrom(s);
+      events.add(copy);
+    }
+
+    @Override
+    public void error(long line, long column, String message) {
+      events.add(new Error(line, column, message));
+    }
+
+    @Override
+    public void note(int kind, String text) {
+      events.add(new Note(kind, text));
+    }
+
+    void replay(OtlpJsonReader.Sink to) {
+      for (Object e : events) {
+        if (e instanceof MutableSpan) {
+          to.span((MutableSpan) e);
+        } else if (e instanceof Error) {
+          Error r = (Error) e;
+          to.error(r.line(), r.column(), r.message());
+        } else {
+          Note n = (Note) e;
+          to.note(n.kind(), n.text());
+        }
+      }
+    }
+  }
+
+  ParallelLines(OtlpJsonReader owner, int threads) {
+    this.owner = owner;
+    this.maxPending = threads * 4;
+    int id = POOLS.incrementAndGet();
+    AtomicInteger n = new AtomicInteger();
+    this.pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "traceguard-json-" + id + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Takes the current line of {@code src} (its log prefix already skipped). */
+  void submit(LineSource src) throws IOException {
+    long lineNumber = src.lineNumber();
+    LineSource.LineCopy copy = src.copyLine(sizeHint, MAX_COPIED_LINE);
+    if (!copy.complete()) {
+      finish();
+      owner.readLineHere(lineNumber, new SequenceInputStream(
+          new ByteArrayInputStream(copy.bytes(), 0, copy.length()), src.line()));
+      return;
+    }
+    sizeHint = copy.length() + (copy.length() >> 3) + 16;
+    if (!spansFirst(copy.bytes(), copy.length())) {
+      finish();
+      owner.readLineHere(lineNumber, new ByteArrayInputStream(copy.bytes(), 0, copy.length()));
+      return;
+    }
+    byte[] bytes = copy.bytes();
+    int length = copy.length();
+    Future<Recording> f = pool.submit(() -> parse(lineNumber, bytes, length));
+    pending.add(new Pending(lineNumber, bytes, length, f));
+    bytesInFlight += bytes.length;
+    while (pending.size() > maxPending || bytesInFlight > MAX_BYTES_IN_FLIGHT) {
+      storeOldest();
+    }
+  }
+
+  /** Stores every line handed out so far. */
+  void finish() throws IOException {
+    while (!pending.isEmpty()) {
+      storeOldest();
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+
+  private Recording parse(long lineNumber, byte[] bytes, int length) throws IOException {
+    Recording r = new Recording();
+    try {
+      workers.get().parseLine(lineNumber, bytes, length, r);
+    } catch (OtlpJsonReader.NeedsReadingThread e) {
+      r.needsReadingThread = true;
+    }
+    return r;
+  }
+
+  private void storeOldest() throws IOException {
+    Pending p = pending.poll();
+    bytesInFlight -= p.bytes().length;
+    Recording r;
+    try {
+      r = p.result().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reading");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException) {
+        throw (IOException) c;
+      }
+      if (c instanceof RuntimeException) {
+        throw (RuntimeException) c;
+      }
+      if (c instanceof Error) {
+        throw (Error) c;
+      }
+      throw new UncheckedIOException(new IOException(c));
+    }
+    if (r.needsReadingThread) {
+      owner.readLineHere(p.lineNumber(), new ByteArrayInputStream(p.bytes(), 0, p.length()));
+    } else {
+      r.replay(owner.directSink());
+    }
+  }
+
+  /**
+   * Whether a line is worth a worker: its first field is not a metrics or logs one. Lines that
+   * turn out to hold metrics or logs later on are parsed again on the reading thread.
+   */
+  static boolean spansFirst(byte[] b, int length) {
+    int i = 0;
+    while (i < length && (b[i] == '{' || b[i] == '[' || b[i] == ' ' || b[i] == '\t' || b[i] == '\r')) {
+      i++;
+    }
+    if (i >= length || b[i] != '"') {
+      return true;
+    }
+    int end = Math.min(length, i + 24);
+    String start = new String(b, i + 1, end - i - 1, java.nio.charset.StandardCharsets.ISO_8859_1);
+    return !(start.startsWith("resourceMetrics") || start.startsWith("resource_metrics")
+        || start.startsWith("resourceLogs") || start.startsWith("resource_logs"));
+  }
+}
