@@ -231,14 +231,14 @@ public final class LineSource {
   }
 
   /**
-   * Copies the rest of the current line (without its newline) into a new array of at least {@code
-   * sizeHint} bytes, growing it up to {@code max} bytes.
+   * Copies the rest of the current line (without its newline) into {@code into} (null: a new
+   * array), growing it up to {@code max} bytes.
    *
    * @return the copy; when the line is longer than {@code max}, {@link LineCopy#complete} is false
    *     and the line is not ended, so its rest can still be read from {@link #line()}
    */
-  public LineCopy copyLine(int sizeHint, int max) throws IOException {
-    byte[] out = new byte[Math.max(16, Math.min(sizeHint, max))];
+  public LineCopy copyLine(byte[] into, int max) throws IOException {
+    byte[] out = into != null ? into : new byte[Math.min(1 << 16, max)];
     int n = 0;
     while (!lineEnded) {
       if (pos == lim && !fill()) {

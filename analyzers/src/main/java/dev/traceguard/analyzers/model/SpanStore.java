@@ -47,12 +47,15 @@ public final class SpanStore {
   private int[] distinctPerKey = new int[64];
   private final List<Resource> resources = new ArrayList<>();
   private final Map<Resource, Integer> resourceIds = new HashMap<>();
+  private Resource lastResource;
+  private int lastResourceId;
   private final ByteArena arena = new ByteArena();
 
   /**
    * Open-addressing index by (trace id, span id): each entry holds the span's index + 1 in its low
-   * 32 bits and the high 32 bits of the ids' hash above, so a probe rarely touches the columns
-   * of a span that is not the one sought. 0 is empty.
+   * 32 bits and a 32-bit hash of the ids above, so a probe rarely touches the columns of a span
+   * that is not the one sought, and growing the table needs no columns at all: an entry's home
+   * slot comes from its hash. 0 is empty.
    */
   private long[] index = new long[1 << 12];
   private long exactDuplicates;
@@ -126,7 +129,7 @@ public final class SpanStore {
     if (first >= 0) {
       conflicts.add(new int[] {first, i});
     } else {
-      index[slot] = (long) fingerprint(th, tl, sid) << 32 | (i + 1);
+      index[slot] = (long) hash(th, tl, sid) << 32 | (i + 1);
       // With the hash bits in the entry a probe costs little until the table is nearly full.
       if (size() * 4L > index.length * 3L) {
         rehash();
@@ -156,10 +159,9 @@ public final class SpanStore {
   }
 
   private int slot(long th, long tl, long sid) {
-    long x = hash(th, tl, sid);
-    int fp = (int) (x >>> 32);
+    int fp = hash(th, tl, sid);
     int mask = index.length - 1;
-    int h = (int) x & mask;
+    int h = home(fp) & mask;
     while (true) {
       long entry = index[h];
       if (entry == 0) {
@@ -175,16 +177,21 @@ public final class SpanStore {
     }
   }
 
-  private static long hash(long th, long tl, long sid) {
+  private static int hash(long th, long tl, long sid) {
     long x = th * 0x9E3779B97F4A7C15L ^ tl * 0xC2B2AE3D27D4EB4FL ^ sid * 0x165667B19E3779F9L;
     x ^= x >>> 31;
     x *= 0xBF58476D1CE4E5B9L;
     x ^= x >>> 29;
-    return x;
+    return (int) (x >>> 32);
   }
 
-  private static int fingerprint(long th, long tl, long sid) {
-    return (int) (hash(th, tl, sid) >>> 32);
+  /**
+   * The home slot (before masking) of a hash: a bijective remix, so spans sharing a home slot
+   * still differ in their stored hash bits.
+   */
+  private static int home(int hash) {
+    int h = hash * 0x9E3779B9;
+    return h ^ (h >>> 16);
   }
 
   private void rehash() {
@@ -193,8 +200,7 @@ public final class SpanStore {
     int mask = index.length - 1;
     for (long entry : old) {
       if (entry != 0) {
-        int i = (int) entry - 1;
-        int h = (int) hash(traceHi.get(i), traceLo.get(i), spanIds.get(i)) & mask;
+        int h = home((int) (entry >>> 32)) & mask;
         while (index[h] != 0) {
           h = (h + 1) & mask;
         }
@@ -562,12 +568,18 @@ public final class SpanStore {
   }
 
   private int resourceId(Resource r) {
+    // Spans of one resource arrive together and share its instance: skip the deep comparison.
+    if (r == lastResource) {
+      return lastResourceId;
+    }
     Integer id = resourceIds.get(r);
     if (id == null) {
       id = resources.size();
       resources.add(r);
       resourceIds.put(r, id);
     }
+    lastResource = r;
+    lastResourceId = id;
     return id;
   }
 

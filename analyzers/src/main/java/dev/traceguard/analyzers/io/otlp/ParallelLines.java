@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +29,7 @@ final class ParallelLines implements AutoCloseable {
   static final int MAX_COPIED_LINE = 16 << 20;
   static final long MAX_BYTES_IN_FLIGHT = 64L << 20;
   private static final AtomicInteger POOLS = new AtomicInteger();
+  private static final int MAX_FREE_SPANS = 1 << 14;
 
   private final OtlpJsonReader owner;
   private final ExecutorService pool;
@@ -35,13 +37,18 @@ final class ParallelLines implements AutoCloseable {
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final int maxPending;
   private long bytesInFlight;
-  private int sizeHint = 1 << 16;
+  /** Line buffers back from stored lines, for the next lines to be copied into. */
+  private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
+  private long freeBytes;
+  /** Span copies handed back after storing, so workers do not make garbage of every span. */
+  private final ConcurrentLinkedQueue<MutableSpan> free = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger freeCount = new AtomicInteger();
 
   /** A line handed to a worker. */
   private record Pending(long lineNumber, byte[] bytes, int length, Future<Recording> result) {}
 
   /** What a worker found in one line, in order. */
-  private static final class Recording implements OtlpJsonReader.Sink {
+  private final class Recording implements OtlpJsonReader.Sink {
     private final List<Object> events = new ArrayList<>();
     private boolean needsReadingThread;
 
@@ -51,7 +58,12 @@ final class ParallelLines implements AutoCloseable {
 
     @Override
     public void span(MutableSpan s) {
-      MutableSpan copy = new MutableSpan();
+      MutableSpan copy = free.poll();
+      if (copy == null) {
+        copy = new MutableSpan();
+      } else {
+        freeCount.decrementAndGet();
+      }
       copy.copyFrom(s);
       events.add(copy);
     }
@@ -69,7 +81,12 @@ final class ParallelLines implements AutoCloseable {
     void replay(OtlpJsonReader.Sink to) {
       for (Object e : events) {
         if (e instanceof MutableSpan) {
-          to.span((MutableSpan) e);
+          MutableSpan span = (MutableSpan) e;
+          to.span(span);
+          if (freeCount.get() < MAX_FREE_SPANS) {
+            freeCount.incrementAndGet();
+            free.offer(span);
+          }
         } else if (e instanceof Error) {
           Error r = (Error) e;
           to.error(r.line(), r.column(), r.message());
@@ -96,14 +113,17 @@ final class ParallelLines implements AutoCloseable {
   /** Takes the current line of {@code src} (its log prefix already skipped). */
   void submit(LineSource src) throws IOException {
     long lineNumber = src.lineNumber();
-    LineSource.LineCopy copy = src.copyLine(sizeHint, MAX_COPIED_LINE);
+    byte[] reuse = freeBuffers.poll();
+    if (reuse != null) {
+      freeBytes -= reuse.length;
+    }
+    LineSource.LineCopy copy = src.copyLine(reuse, MAX_COPIED_LINE);
     if (!copy.complete()) {
       finish();
       owner.readLineHere(lineNumber, new SequenceInputStream(
           new ByteArrayInputStream(copy.bytes(), 0, copy.length()), src.line()));
       return;
     }
-    sizeHint = copy.length() + (copy.length() >> 3) + 16;
     if (!spansFirst(copy.bytes(), copy.length())) {
       finish();
       owner.readLineHere(lineNumber, new ByteArrayInputStream(copy.bytes(), 0, copy.length()));
@@ -167,6 +187,10 @@ final class ParallelLines implements AutoCloseable {
       owner.readLineHere(p.lineNumber(), new ByteArrayInputStream(p.bytes(), 0, p.length()));
     } else {
       r.replay(owner.directSink());
+    }
+    if (freeBytes + p.bytes().length <= MAX_BYTES_IN_FLIGHT / 2) {
+      freeBytes += p.bytes().length;
+      freeBuffers.push(p.bytes());
     }
   }
 
