@@ -2,6 +2,9 @@ package dev.traceguard.analyzers.io;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Splits an input into lines without ever holding a whole line: {@link #line()} is a stream over
@@ -38,15 +41,14 @@ public final class LineSource {
             return -1;
           }
           int n = Math.min(len, lim - pos);
-          for (int i = 0; i < n; i++) {
-            byte c = buf[pos + i];
-            if (c == '\n') {
-              System.arraycopy(buf, pos, b, off, i);
-              pos += i + 1;
-              consumed += i + 1;
-              lineEnded = true;
-              return i == 0 ? -1 : i;
-            }
+          int nl = indexOfNewline(buf, pos, pos + n);
+          if (nl >= 0) {
+            int i = nl - pos;
+            System.arraycopy(buf, pos, b, off, i);
+            pos += i + 1;
+            consumed += i + 1;
+            lineEnded = true;
+            return i == 0 ? -1 : i;
           }
           System.arraycopy(buf, pos, b, off, n);
           pos += n;
@@ -124,13 +126,12 @@ public final class LineSource {
         lineEnded = true;
         return;
       }
-      for (int i = pos; i < lim; i++) {
-        if (buf[i] == '\n') {
-          consumed += i + 1 - pos;
-          pos = i + 1;
-          lineEnded = true;
-          return;
-        }
+      int i = indexOfNewline(buf, pos, lim);
+      if (i >= 0) {
+        consumed += i + 1 - pos;
+        pos = i + 1;
+        lineEnded = true;
+        return;
       }
       consumed += lim - pos;
       pos = lim;
@@ -245,13 +246,8 @@ public final class LineSource {
         lineEnded = true;
         break;
       }
-      int end = lim;
-      for (int i = pos; i < lim; i++) {
-        if (buf[i] == '\n') {
-          end = i;
-          break;
-        }
-      }
+      int nl = indexOfNewline(buf, pos, lim);
+      int end = nl < 0 ? lim : nl;
       int take = end - pos;
       if (n + take > max) {
         take = max - n;
@@ -275,6 +271,30 @@ public final class LineSource {
       }
     }
     return new LineCopy(out, n, true);
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long NEWLINES = ONES * '\n';
+
+  /** Index of the first {@code '\n'} in {@code b[from, to)}, or -1; looks at 8 bytes a step. */
+  static int indexOfNewline(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(b, i) ^ NEWLINES;
+      long zero = (x - ONES) & ~x & HIGHS;
+      if (zero != 0) {
+        return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static byte[] grow(byte[] b, int used, int size) {
