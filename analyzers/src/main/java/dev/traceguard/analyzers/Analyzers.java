@@ -69,12 +69,12 @@ public final class Analyzers {
 
   /**
    * Runs {@code analyzers} over {@code telemetry} and assembles the report. Analyzers only read
-   * the model, so they run side by side on as many threads as there are processors; their
+   * the model, so they run side by side on {@link Parallelism#threads()} threads; their
    * findings are merged in the order of {@code analyzers}, so the report is the same as from one
    * thread.
    */
   public static Report run(List<Analyzer> analyzers, Telemetry telemetry, AnalysisOptions options, String toolVersion) {
-    int threads = Math.min(analyzers.size(), Runtime.getRuntime().availableProcessors());
+    int threads = Math.min(analyzers.size(), Parallelism.threads());
     FindingSink sink = new FindingSink(options.maxFindingsPerRule());
     if (threads <= 1) {
       for (Analyzer a : analyzers) {

@@ -3,6 +3,7 @@ package dev.traceguard.commands;
 import dev.traceguard.analyzers.AnalysisOptions;
 import dev.traceguard.analyzers.Analyzer;
 import dev.traceguard.analyzers.Analyzers;
+import dev.traceguard.analyzers.Parallelism;
 import dev.traceguard.analyzers.drift.DriftOptions;
 import dev.traceguard.analyzers.io.DumpReader;
 import dev.traceguard.analyzers.metrics.MetricsOptions;
@@ -113,6 +114,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
   String failOn = "error";
 
   @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Threads for parsing JSON lines and running analyzers (default: one per processor, at most "
+          + Parallelism.DEFAULT_MAX + "). Use 1 to leave the other processors to a busy host; the report is the"
+          + " same either way.")
+  int threads;
+
+  @Option(
       names = "--clock-skew-tolerance",
       paramLabel = "DURATION",
       converter = Durations.class,
@@ -208,6 +217,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
       err.println("traceguard analyze: --fail-on: '" + failOn + "' is not one of error, warning, info, never");
       return ExitCode.USAGE.code();
     }
+    if (threads < 0) {
+      err.println("traceguard analyze: --threads: must be 1 or more (0 means one per processor), got " + threads);
+      return ExitCode.USAGE.code();
+    }
+    Parallelism.set(threads);
     List<Analyzer> selected;
     try {
       selected = Analyzers.select(analyzers);

@@ -259,7 +259,7 @@ public final class DumpReader {
         case OTLP_JSON:
           return OTLP_CONTENT.matcher(text).find() && jsonFromStartOrAfterPrefix(text) ? f : null;
         case PROMETHEUS_TEXT:
-          return PROMETHEUS_LINE.matcher(text).find() ? f : null;
+          return looksLikePrometheus(text) ? f : null;
         default:
           return f;
       }
@@ -320,9 +320,31 @@ public final class DumpReader {
       "\"(?:resourceSpans|resource_spans|batches|resourceMetrics|resource_metrics|resourceLogs|resource_logs"
           + "|scopeSpans|scope_spans|instrumentationLibrarySpans)\"\\s*:\\s*\\[\\s*\\{");
 
-  private static final java.util.regex.Pattern PROMETHEUS_LINE = java.util.regex.Pattern.compile(
-      "(?m)^(?:# (?:TYPE|HELP|UNIT) \\S|[a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{[^\n]*\\})?[ \\t]+[-+]?(?:[0-9.]|Inf|NaN|inf|nan)"
-          + "|\\{\"[^\"\\n]+\"[,}])");
+  private static final java.util.regex.Pattern PROMETHEUS_META = java.util.regex.Pattern.compile(
+      "(?m)^# (?:TYPE|HELP|UNIT) \\S");
+  /** A whole sample line: name, labels, one value, perhaps a timestamp and an exemplar. */
+  private static final java.util.regex.Pattern PROMETHEUS_SAMPLE = java.util.regex.Pattern.compile(
+      "(?:[a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{.*\\})?|\\{\"[^\"]+\"[,}].*)[ \\t]+[-+]?(?:[0-9.]|Inf|NaN|inf|nan)\\S*"
+          + "(?:[ \\t]+[-+]?[0-9.]\\S*)?[ \\t\\r]*(?:#.*)?");
+
+  /**
+   * Whether text looks like a Prometheus exposition: it has a TYPE, HELP or UNIT line, or its first
+   * line that is not a comment is a whole sample line. A file of names each followed by many
+   * numbers is not.
+   */
+  static boolean looksLikePrometheus(String text) {
+    if (PROMETHEUS_META.matcher(text).find()) {
+      return true;
+    }
+    for (String line : text.split("\n", 64)) {
+      String l = line.strip();
+      if (l.isEmpty() || l.startsWith("#")) {
+        continue;
+      }
+      return PROMETHEUS_SAMPLE.matcher(line).matches();
+    }
+    return false;
+  }
 
   private static byte[] peek(InputStream in) throws IOException {
     in.mark(PEEK);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.traceguard.analyzers.Parallelism;
 import dev.traceguard.analyzers.io.FormatReader;
 import dev.traceguard.analyzers.io.LineSource;
 import dev.traceguard.analyzers.io.ReadContext;
@@ -66,11 +67,11 @@ public final class OtlpJsonReader implements FormatReader {
   private boolean base64Noted;
 
   /**
-   * A reader; one instance reads one input at a time. JSON lines are parsed on up to as many
-   * threads as there are processors (at most 8) and stored in file order.
+   * A reader; one instance reads one input at a time. JSON lines are parsed on {@link
+   * Parallelism#threads()} threads and stored in file order.
    */
   public OtlpJsonReader() {
-    this(Math.min(8, Runtime.getRuntime().availableProcessors()));
+    this(Parallelism.threads());
   }
 
   /**
