@@ -69,6 +69,19 @@ class TestdataTest {
   }
 
   @Test
+  void theReportIsTheSameOnOneThreadAndOnMany() {
+    String[] one = run("analyze", "-f", "json", "--fail-on", "never", "--threads", "1", TESTDATA.toString());
+    String[] many = run("analyze", "-f", "json", "--fail-on", "never", "--threads", "6", TESTDATA.toString());
+    assertThat(one[0]).isEqualTo("3");
+    assertThat(many[0]).isEqualTo(one[0]);
+    assertThat(many[1]).isEqualTo(one[1]);
+    assertThat(ruleCounts(one[1])).hasSizeGreaterThan(15);
+    String[] bad = run("analyze", "--threads", "-1", TESTDATA.resolve("clean").toString());
+    assertThat(bad[0]).isEqualTo("2");
+    assertThat(bad[2]).contains("--threads");
+  }
+
+  @Test
   void badRecordsAreListedAndTheRestAnalysed() {
     String[] r = run("analyze", "-f", "json", TESTDATA.resolve("broken/bad-records.jsonl").toString());
     assertThat(r[0]).isEqualTo("3");
