@@ -25,6 +25,8 @@ import jcuda.driver.JCudaDriver;
 public final class JCudaHooks {
   private static volatile KernelInterceptor<CUfunction, CUmodule, CUstream, Pointer> interceptor;
   private static volatile GpuKernelStats stats;
+  /** The CUDA context the harvest thread binds: the installing thread's, or the first launch's. */
+  private static volatile CUcontext context;
 
   private JCudaHooks() {}
 
@@ -92,7 +94,7 @@ public final class JCudaHooks {
 
   /**
    * Starts timing launches in this JVM and registers the MBean. Call on a thread whose current
-   * CUDA context is the application's (the harvest thread makes it current too).
+   * CUDA context is the application's, or let the first timed launch tell it.
    *
    * @param maxPairs event pairs in flight at most
    * @param maxKernels kernel names tracked at most
@@ -103,16 +105,38 @@ public final class JCudaHooks {
     if (!s.ok()) {
       return null;
     }
+    GpuKernelStats mbean = start(maxPairs, maxKernels);
+    mbean.register();
+    return mbean;
+  }
+
+  /**
+   * Starts timing launches in this JVM without registering the MBean (what the agent does, after
+   * its own probe). The harvest thread makes the CUDA context current that is current here, or
+   * else the one of the first timed launch.
+   *
+   * @param maxPairs event pairs in flight at most
+   * @param maxKernels kernel names tracked at most
+   * @return the MBean over the running timer, not registered
+   */
+  public static synchronized GpuKernelStats start(int maxPairs, int maxKernels) throws JMException {
     uninstall();
     CUcontext ctx = new CUcontext();
     JCudaDriver.cuCtxGetCurrent(ctx);
+    context = ctx.equals(new CUcontext()) ? null : ctx;
     LaunchTimer<CUstream, CUevent> timer = new LaunchTimer<>(new CuEventBackend(), System::nanoTime, maxPairs,
         maxKernels);
     KernelInterceptor<CUfunction, CUmodule, CUstream, Pointer> i =
         new KernelInterceptor<>(new JCudaCalls(), timer, CUstream::toString, 4096, 256);
-    Harvester h = new Harvester(i, 1_000_000, () -> JCudaDriver.cuCtxSetCurrent(ctx));
+    CUcontext[] bound = {null};
+    Harvester h = new Harvester(i, 1_000_000, () -> {
+      CUcontext c = context;
+      if (c != null && c != bound[0]) {
+        JCudaDriver.cuCtxSetCurrent(c);
+        bound[0] = c;
+      }
+    });
     GpuKernelStats mbean = new GpuKernelStats(i, h);
-    mbean.register();
     h.start();
     interceptor = i;
     stats = mbean;
@@ -123,12 +147,25 @@ public final class JCudaHooks {
   public static synchronized void uninstall() throws JMException {
     KernelInterceptor<CUfunction, CUmodule, CUstream, Pointer> i = interceptor;
     interceptor = null;
+    context = null;
     if (stats != null) {
       stats.stop();
       stats = null;
       GpuKernelStats.unregister();
     } else if (i != null) {
       i.stop();
+    }
+  }
+
+  /** Remembers the launching thread's context for the harvest thread (once). */
+  private static void learnContext() {
+    CUcontext c = new CUcontext();
+    if (JCudaDriver.cuCtxGetCurrent(c) == CUresult.CUDA_SUCCESS && !c.equals(new CUcontext())) {
+      synchronized (JCudaHooks.class) {
+        if (context == null) {
+          context = c;
+        }
+      }
     }
   }
 
@@ -145,6 +182,9 @@ public final class JCudaHooks {
     if (i == null) {
       return JCudaDriver.cuLaunchKernel(f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ,
           sharedMemBytes, hStream, kernelParams, extra);
+    }
+    if (context == null) {
+      learnContext();
     }
     return i.cuLaunchKernel(f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ, sharedMemBytes,
         hStream, kernelParams, extra);
