@@ -117,4 +117,31 @@ class CallSiteRewriterTest {
     badTag[10] = 99;
     assertThat(r.rewrite(badTag)).isNull();
   }
+
+  @Test
+  void theAgentsMethodSetMatchesRealJCudaCallSites() throws Exception {
+    CallSiteRewriter r = new CallSiteRewriter("jcuda/driver/JCudaDriver", "dev/traceguard/gpu/agent/JCudaHooks",
+        TraceguardAgent.METHODS);
+    byte[] rewritten = r.rewrite(bytes(JCudaCaller.class));
+    assertThat(rewritten).as("javac's descriptors for the JCuda calls are the agent's").isNotNull();
+    // Without a driver JCuda fails to link (here), with one it rejects the null module: either way the
+    // failure now passes through the hooks, which proves where the call went.
+    Throwable t = failureOf(rewritten);
+    assertThat(t.getStackTrace()).anyMatch(f -> f.getClassName().equals(JCudaHooks.class.getName())
+        && f.getMethodName().equals("cuModuleGetFunction"));
+    assertThat(failureOf(bytes(JCudaCaller.class)).getStackTrace()).as("original: straight to JCuda")
+        .noneMatch(f -> f.getClassName().equals(JCudaHooks.class.getName()));
+  }
+
+  private static Throwable failureOf(byte[] callerClass) throws Exception {
+    Class<?> c = Class.forName(JCudaCaller.class.getName(), true,
+        new OneClassLoader(JCudaCaller.class.getName(), callerClass));
+    Runnable caller = (Runnable) c.getConstructor().newInstance();
+    try {
+      caller.run();
+    } catch (RuntimeException | LinkageError e) {
+      return e;
+    }
+    throw new AssertionError("JCuda answered a null module without failing");
+  }
 }
