@@ -43,8 +43,12 @@ public final class Harvester implements Runnable {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long c0 = mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : 0;
     while (running) {
-      bindThread.run();
-      round();
+      try {
+        bindThread.run();
+        round();
+      } catch (RuntimeException e) {
+        // A failing query (a stream the application destroyed, say) must not end the thread.
+      }
       if (mx.isCurrentThreadCpuTimeSupported()) {
         cpuNanos = mx.getCurrentThreadCpuTime() - c0;
       }

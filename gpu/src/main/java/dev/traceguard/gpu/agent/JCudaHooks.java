@@ -5,6 +5,7 @@ import dev.traceguard.gpu.GpuStatus;
 import dev.traceguard.gpu.timing.LaunchTimer;
 import dev.traceguard.gpu.timing.TimingBackend;
 import javax.management.JMException;
+import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUevent;
@@ -45,8 +46,21 @@ public final class JCudaHooks {
 
     @Override
     public boolean busy(CUstream stream) {
-      return JCudaDriver.cuStreamQuery(stream) == CUresult.CUDA_ERROR_NOT_READY;
+      try {
+        return JCudaDriver.cuStreamQuery(stream) == CUresult.CUDA_ERROR_NOT_READY;
+      } catch (CudaException e) {
+        return notReady(e);
+      }
     }
+  }
+
+  /**
+   * Whether {@code e} is JCuda's exception for {@code CUDA_ERROR_NOT_READY}: an application that
+   * called {@code JCudaDriver.setExceptionsEnabled(true)} turns every code but success into one,
+   * and "not ready" is an answer here, not a failure.
+   */
+  static boolean notReady(CudaException e) {
+    return String.valueOf(e.getMessage()).contains(CUresult.stringFor(CUresult.CUDA_ERROR_NOT_READY));
   }
 
   /** Driver-API events, created in the launching thread's context. */
@@ -65,7 +79,15 @@ public final class JCudaHooks {
 
     @Override
     public boolean done(CUevent event) {
-      int rc = JCudaDriver.cuEventQuery(event);
+      int rc;
+      try {
+        rc = JCudaDriver.cuEventQuery(event);
+      } catch (CudaException e) {
+        if (notReady(e)) {
+          return false;
+        }
+        throw e;
+      }
       if (rc == CUresult.CUDA_ERROR_NOT_READY) {
         return false;
       }
@@ -122,7 +144,11 @@ public final class JCudaHooks {
   public static synchronized GpuKernelStats start(int maxPairs, int maxKernels) throws JMException {
     uninstall();
     CUcontext ctx = new CUcontext();
-    JCudaDriver.cuCtxGetCurrent(ctx);
+    try {
+      JCudaDriver.cuCtxGetCurrent(ctx);
+    } catch (RuntimeException e) {
+      // Not initialised here (JCuda exceptions enabled): the first launch tells the context.
+    }
     context = ctx.equals(new CUcontext()) ? null : ctx;
     LaunchTimer<CUstream, CUevent> timer = new LaunchTimer<>(new CuEventBackend(), System::nanoTime, maxPairs,
         maxKernels);
@@ -132,8 +158,12 @@ public final class JCudaHooks {
     Harvester h = new Harvester(i, 1_000_000, () -> {
       CUcontext c = context;
       if (c != null && c != bound[0]) {
-        JCudaDriver.cuCtxSetCurrent(c);
         bound[0] = c;
+        try {
+          JCudaDriver.cuCtxSetCurrent(c);
+        } catch (RuntimeException e) {
+          // Queries then fail and their pairs are dropped and counted; the thread goes on.
+        }
       }
     });
     GpuKernelStats mbean = new GpuKernelStats(i, h);
@@ -160,12 +190,16 @@ public final class JCudaHooks {
   /** Remembers the launching thread's context for the harvest thread (once). */
   private static void learnContext() {
     CUcontext c = new CUcontext();
-    if (JCudaDriver.cuCtxGetCurrent(c) == CUresult.CUDA_SUCCESS && !c.equals(new CUcontext())) {
-      synchronized (JCudaHooks.class) {
-        if (context == null) {
-          context = c;
+    try {
+      if (JCudaDriver.cuCtxGetCurrent(c) == CUresult.CUDA_SUCCESS && !c.equals(new CUcontext())) {
+        synchronized (JCudaHooks.class) {
+          if (context == null) {
+            context = c;
+          }
         }
       }
+    } catch (RuntimeException e) {
+      // JCuda exceptions enabled and no context: the launch itself will say so.
     }
   }
 
