@@ -45,10 +45,17 @@ class ProfileGpuTest {
     final Writer stdin;
 
     Target() throws IOException, InterruptedException {
+      this(true);
+    }
+
+    Target(boolean withJCuda) throws IOException, InterruptedException {
       String cp = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
           .filter(e -> Path.of(e).getFileName().toString().startsWith("jcuda"))
           .collect(Collectors.joining(File.pathSeparator));
       assertThat(cp).as("JCuda jars on the test class path").contains("jcuda-12");
+      if (!withJCuda) {
+        cp = "";
+      }
       String testClasses;
       try {
         testClasses = Path.of(GpuTargetWorkload.class.getProtectionDomain().getCodeSource().getLocation().toURI())
@@ -56,7 +63,8 @@ class ProfileGpuTest {
       } catch (java.net.URISyntaxException e) {
         throw new IOException(e);
       }
-      ProcessBuilder pb = new ProcessBuilder(Workload.java(), "-Xmx64m", "-cp", cp + File.pathSeparator + testClasses,
+      ProcessBuilder pb = new ProcessBuilder(Workload.java(), "-Xmx64m", "-cp",
+          cp.isEmpty() ? testClasses : cp + File.pathSeparator + testClasses,
           GpuTargetWorkload.class.getName()).redirectErrorStream(true);
       pb.environment().remove("JAVA_TOOL_OPTIONS");
       process = pb.start();
@@ -227,6 +235,18 @@ class ProfileGpuTest {
       assertThat(notes).anyMatch(n -> n.contains("MBean disappeared"));
       first.close();
       assertThat(first.removed()).isTrue();
+    }
+  }
+
+  @Test
+  void aJvmWithoutJCudaIsProfiledAsUsualAndTheReasonShown() throws Exception {
+    try (Target w = new Target(false)) {
+      ProfileCommandTest.Result r = ProfileCommandTest.run("--pid", Long.toString(w.pid()), "--gpu", "--duration", "0",
+          "--no-jfr", "--attach-timeout", "60s");
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).contains("GPU       no kernel timing in process " + w.pid() + ": no JCuda in this JVM")
+          .contains("agent removed from the target");
+      assertThat(w.ask("mbean", "MBEAN")).isEqualTo("MBEAN false");
     }
   }
 }
