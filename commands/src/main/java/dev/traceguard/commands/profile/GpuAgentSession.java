@@ -164,6 +164,11 @@ final class GpuAgentSession implements AutoCloseable {
     }
   }
 
+  /** A session reading an agent that is already registered in {@code mbs} (no load). */
+  static GpuAgentSession reading(long pid, MBeanServerConnection mbs, List<String> notes) {
+    return new GpuAgentSession(pid, mbs, notes, null);
+  }
+
   /** Why the agent could not be loaded, or null when it was. */
   String loadFailure() {
     return loadFailure;

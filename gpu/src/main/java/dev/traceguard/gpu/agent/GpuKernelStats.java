@@ -54,7 +54,7 @@ public final class GpuKernelStats implements GpuKernelStatsMXBean {
     this.status = sentence;
   }
 
-  /** What {@link #detach()} runs (the agent's removal); without one it stops timing. */
+  /** What {@link #detach()} runs (the agent's removal); without one it stops timing and unregisters. */
   public void onDetach(Runnable r) {
     this.onDetach = r;
   }
@@ -198,8 +198,13 @@ public final class GpuKernelStats implements GpuKernelStatsMXBean {
     Runnable r = onDetach;
     if (r != null) {
       r.run();
-    } else {
-      stop();
+      return;
+    }
+    stop();
+    try {
+      unregister();
+    } catch (JMException e) {
+      // Not registered under the name: nothing to remove.
     }
   }
 }
