@@ -282,6 +282,9 @@ final class GpuAgentSession implements AutoCloseable {
       removed = true;
     } catch (IOException | JMException | RuntimeException e) {
       removed = false;
+      if (!ProcFs.exists(pid)) {
+        return;
+      }
       notes.add("--gpu: could not remove the agent from process " + pid + " (" + e.getMessage() + "); it removes"
           + " itself when nobody reads it for its lease");
     }

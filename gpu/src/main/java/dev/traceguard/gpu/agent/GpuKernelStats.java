@@ -5,6 +5,7 @@ import dev.traceguard.gpu.timing.StreamTiming;
 import dev.traceguard.gpu.timing.TimingSnapshot;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.function.IntSupplier;
 import java.util.Map;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
@@ -33,7 +34,7 @@ public final class GpuKernelStats implements GpuKernelStatsMXBean {
   private volatile Runnable onDetach;
   private volatile long lastRead = System.nanoTime();
   private volatile long leaseMillis;
-  private volatile int redirected;
+  private volatile IntSupplier redirected = () -> 0;
 
   /** The MBean for {@code interceptor}, harvested by {@code harvester} (may be null). */
   public GpuKernelStats(KernelInterceptor<?, ?, ?, ?> interceptor, Harvester harvester) {
@@ -64,9 +65,9 @@ public final class GpuKernelStats implements GpuKernelStatsMXBean {
     this.leaseMillis = millis;
   }
 
-  /** Sets the count shown in {@link #getRedirectedClasses()}. */
-  public void redirectedClasses(int n) {
-    this.redirected = n;
+  /** Sets where {@link #getRedirectedClasses()} reads its count. */
+  public void redirectedClasses(IntSupplier count) {
+    this.redirected = count;
   }
 
   /** {@code System.nanoTime()} of the last attribute read (or of creation, or of {@link #renew()}). */
@@ -129,7 +130,7 @@ public final class GpuKernelStats implements GpuKernelStatsMXBean {
 
   @Override
   public int getRedirectedClasses() {
-    return redirected;
+    return redirected.getAsInt();
   }
 
   @Override

@@ -110,7 +110,7 @@ public final class TraceguardAgent {
           }
           if (redirect != null) {
             int n = redirect.rewrittenClasses();
-            stats.redirectedClasses(n);
+            stats.redirectedClasses(redirect::rewrittenClasses);
             stats.status(String.format(Locale.ROOT, "timing kernel launches through JCuda (%d loaded class%s call"
                 + " cuLaunchKernel or cuModuleGetFunction; classes loaded later are redirected as they load)", n,
                 n == 1 ? "" : "es"));
@@ -125,9 +125,16 @@ public final class TraceguardAgent {
       stats.onDetach(() -> remove(next));
       try {
         stats.register();
-      } catch (JMException e) {
+      } catch (JMException | RuntimeException e) {
+        // Without its MBean nobody could read or remove it: undo everything.
+        stats.stop();
         if (finalRedirect != null) {
           finalRedirect.remove();
+          try {
+            JCudaHooks.uninstall();
+          } catch (JMException | RuntimeException e2) {
+            // Nothing registered.
+          }
         }
         return;
       }
