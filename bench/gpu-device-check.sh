@@ -9,12 +9,18 @@
 # needs, the shaded jar (its SQLite natives trimmed to linux-x86_64), and the compiled workload.
 # run prints and saves (to $OUT, or bench/out/gpu-device/results) the output of:
 #   traceguard gpu info (table and JSON), traceguard gpu bench (table and JSON),
-#   the JCuda workload timed in-process through the launch hooks and read back over the MBean.
+#   the JCuda workload timed in-process through the launch hooks and read back over the MBean,
+#   and 'traceguard profile --pid PID --gpu' (table and JSON) against GpuApp, a plain JCuda
+#   application started here with only JCuda on its class path (its launch calls are redirected
+#   by the agent that profile loads).
 # Exit status: non-zero when a step fails; each step's exit code is in results/summary.txt.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dest="$here/bench/out/gpu-device"
-modules="java.base,java.management,java.sql,jdk.unsupported,java.instrument,jdk.attach,jdk.management,java.management.rmi,jdk.management.agent"
+modules="java.base,java.management,java.sql,jdk.unsupported,java.instrument,jdk.attach,jdk.management,java.management.rmi,jdk.management.agent,java.compiler,java.naming,java.net.http,jdk.management.jfr"
+# Used by the jar but not by anything this check runs (jline's console opens a browser through
+# java.awt.Desktop); left out to keep the runtime small enough to carry.
+optional_modules="java.desktop"
 
 prepare() {
   set -e
@@ -24,23 +30,45 @@ prepare() {
   # Check that the module list covers what the jar uses.
   need="$(jdeps --print-module-deps --ignore-missing-deps --multi-release 17 "$here/cli/target/traceguard.jar")"
   for m in ${need//,/ }; do
-    case ",$modules," in *",$m,"*) ;; *) echo "jar needs module $m: add it to modules" >&2; exit 1 ;; esac
+    case ",$modules,$optional_modules," in *",$m,"*) ;; *) echo "jar needs module $m: add it to modules" >&2; exit 1 ;; esac
   done
   jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=2 \
     --output "$dest/runtime"
+  # The JDK's libjvm.so keeps its symbol table (4 MiB); the carry limit needs it gone.
+  if command -v strip >/dev/null; then
+    find "$dest/runtime/lib" -name '*.so' -exec strip --strip-unneeded {} +
+  fi
   python3 - "$here/cli/target/traceguard.jar" "$dest/traceguard.jar" <<'PY'
 import sys, zipfile
 src, dst = sys.argv[1], sys.argv[2]
 with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
     for item in zin.infolist():
         n = item.filename
-        # sqlite-jdbc bundles natives for every platform; the device is linux-x86_64.
+        # sqlite-jdbc, netty (gRPC) and jline bundle natives for every platform; the device is
+        # linux-x86_64.
         if n.startswith("org/sqlite/native/") and not n.startswith("org/sqlite/native/Linux/x86_64/") \
                 and not n.endswith("/"):
+            continue
+        if n.startswith("org/jline/nativ/") and not n.endswith(".class") \
+                and not n.startswith("org/jline/nativ/Linux/x86_64/") and not n.endswith("/"):
+            continue
+        if n.startswith("META-INF/native/") and not n.endswith("/") and "linux_x86_64" not in n \
+                and not n.endswith("_x86_64.so"):
             continue
         zout.writestr(item, zin.read(n))
 PY
   javac -d "$dest/classes" -cp "$dest/traceguard.jar" "$here/bench/GpuWorkload.java"
+  javac -d "$dest/app-classes" -cp "$dest/traceguard.jar" "$here/bench/GpuApp.java"
+  # GpuApp's class path: JCuda alone (classes and natives, taken from the shaded jar).
+  python3 - "$dest/traceguard.jar" "$dest/jcuda.jar" <<'PY'
+import sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+    for item in zin.infolist():
+        n = item.filename
+        if n.startswith("jcuda/") or n.startswith("lib/libJCuda"):
+            zout.writestr(item, zin.read(n))
+PY
   "$dest/runtime/bin/java" -jar "$dest/traceguard.jar" --version
   size=$(du -sm "$dest" | cut -f1)
   echo "prepared $dest: ${size} MiB (runtime $(du -sm "$dest/runtime" | cut -f1) MiB, jar $(du -sm "$dest/traceguard.jar" | cut -f1) MiB)"
@@ -76,11 +104,53 @@ run() {
   step gpu-bench-json "${tg[@]}" gpu bench --format json --streams 4 --launches 20000 --kernel-time 20us
   step gpu-bench-short "${tg[@]}" gpu bench --streams 2 --launches 20000 --kernel-time 2us
   step workload "$java" -cp "$dest/traceguard.jar:$dest/classes" GpuWorkload 20000 10000 20
-  # TODO: once traceguard profile lands, also: start the workload, then
-  #   "${tg[@]}" profile --pid <workload pid> --gpu
-  # to read the same MBean over an attached JMX connection.
+  profile_app table --duration 4s --interval 1s
+  profile_app json --duration 4s --interval 1s --format json --out "$out/profile-gpu.jsonl"
   echo "results in $out"
   return $status
+}
+
+# Starts GpuApp (20 us kernels at 5000 launches/s on two streams for 12 s), waits for READY, runs
+# 'traceguard profile --pid PID --gpu' with the given options as step profile-gpu-NAME, then waits
+# for the app. Without a CUDA driver the app exits at once and the step reports that.
+profile_app() {
+  local name="$1"; shift
+  local ptx="$here/gpu/src/main/resources/dev/traceguard/gpu/bench/kernels.ptx"
+  "$java" -cp "$dest/jcuda.jar:$dest/app-classes" GpuApp "$ptx" 12 5000 20 > "$out/app-$name.out" 2>&1 &
+  local app=$!
+  local waited=0
+  until grep -q '^READY' "$out/app-$name.out" 2>/dev/null; do
+    if ! kill -0 "$app" 2>/dev/null || [ $waited -ge 300 ]; then
+      echo "== profile-gpu-$name: GpuApp did not start:"
+      cat "$out/app-$name.out"
+      echo "profile-gpu-$name exit=app-failed seconds=0" | tee -a "$out/summary.txt"
+      kill "$app" 2>/dev/null
+      wait "$app" 2>/dev/null
+      status=1
+      return
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  step "profile-gpu-$name" "${tg[@]}" profile --pid "$app" --gpu "$@"
+  wait "$app"
+  local app_rc=$?
+  echo "== GpuApp ($name) exit=$app_rc:"
+  [ $app_rc -eq 0 ] || status=1
+  cat "$out/app-$name.out"
+  # The kernel figures the agent measured (expected p50 a little over the 20 us asked for).
+  if [ "$name" = json ]; then
+    python3 - "$out/profile-gpu-$name.out" <<'PY' || true
+import json, sys
+g = json.load(open(sys.argv[1])).get("gpu", {})
+print("agent: state %s; %s" % (g.get("state"), g.get("status")))
+for k in g.get("kernels", []):
+    print("kernel %-12s count %8d  total %12d ns  p50 %8d ns  p99 %8d ns" % (k["kernel"], k["count"], k["totalNs"], k["p50Ns"], k["p99Ns"]))
+for s in g.get("streams", []):
+    print("stream %-40s launches %8d  utilisation %s" % (s["stream"], s["launches"], s.get("utilisation")))
+print("timed %s, untimed %s, timing overhead %s ns per launch, harvest CPU %s ns, removed %s" % (g.get("timedLaunches"), g.get("untimedLaunches"), g.get("timingOverheadNsPerLaunch"), g.get("harvestCpuNs"), g.get("agentRemoved")))
+PY
+  fi
 }
 
 case "${1:-}" in

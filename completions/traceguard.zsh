@@ -363,7 +363,7 @@ function _picocli_traceguard_profile() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '--no-jfr' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-v' '--verbose' '--no-jfr' '--gpu' '-h' '--help' '-V' '--version'"
   local arg_opts="'-p' '--pid' '-d' '--duration' '-i' '--interval' '--out' '--jfr' '-f' '--format' '--attach-timeout' '--fail-on'"
   local FORMAT_option_args=("table" "json") # --format values
 

@@ -40,14 +40,15 @@ public final class GpuAnalyzer implements Analyzer {
 
   @Override
   public String description() {
-    return "GPU utilisation from Nsight Systems exports: idle gaps between kernels, launch-bound kernels,"
-        + " work serialised on one stream";
+    return "GPU utilisation from Nsight Systems exports and profile --gpu samples: idle gaps between kernels,"
+        + " launch-bound kernels, work serialised on one stream";
   }
 
   @Override
   public void analyze(Telemetry telemetry, AnalysisOptions options, FindingSink out) {
     GpuActivityStore g = telemetry.gpu();
-    if (g.isEmpty()) {
+    List<KernelSummary> agent = GpuAgentMetrics.summaries(telemetry.metrics());
+    if (g.isEmpty() && agent.isEmpty()) {
       return;
     }
     GpuOptions o = options.get(GpuOptions.class, GpuOptions::defaults);
@@ -71,6 +72,11 @@ public final class GpuAnalyzer implements Analyzer {
     for (KernelSummary s : g.summaries()) {
       captures.computeIfAbsent(s.input(), k -> new Capture()).summaries.add(s);
     }
+    for (KernelSummary s : agent) {
+      Capture c = captures.computeIfAbsent(s.input(), k -> new Capture());
+      c.summaries.add(s);
+      c.fromAgent = true;
+    }
     int devices = 0;
     for (Map.Entry<Integer, Capture> ce : captures.entrySet()) {
       Capture c = ce.getValue();
@@ -89,7 +95,7 @@ public final class GpuAnalyzer implements Analyzer {
         serialization(g, e.getKey(), idx, c.nvtx, o, out, input);
       }
       if (c.kernels == 0 && !c.summaries.isEmpty()) {
-        launchBoundFromSummaries(c.summaries, overhead, overheadSource, o, out, input);
+        launchBoundFromSummaries(c.summaries, overhead, overheadSource, o, out, input, c.fromAgent);
       }
     }
     out.stat("gpuDevices", devices);
@@ -104,6 +110,7 @@ public final class GpuAnalyzer implements Analyzer {
     final List<Long> launchApi = new ArrayList<>();
     final List<KernelSummary> summaries = new ArrayList<>();
     long kernels;
+    boolean fromAgent;
   }
 
   private static void idleGaps(GpuActivityStore g, int device, int[] idx, List<Integer> nvtx, GpuOptions o,
@@ -255,7 +262,7 @@ public final class GpuAnalyzer implements Analyzer {
       + " launch runs many kernels.";
 
   private static void launchBoundFromSummaries(List<KernelSummary> sums, long overhead, String source, GpuOptions o,
-      FindingSink out, String input) {
+      FindingSink out, String input, boolean fromAgent) {
     long total = 0;
     long shortCount = 0;
     List<KernelSummary> shortOnes = new ArrayList<>();
@@ -292,7 +299,9 @@ public final class GpuAnalyzer implements Analyzer {
         .evidence("threshold", o.shortShare())
         .evidence("launchOverheadNs", overhead)
         .evidence("launchOverheadSource", source)
-        .evidence("basis", "per-kernel medians of a kernel summary (nsys stats cuda_gpu_kern_sum)")
+        .evidence("basis", fromAgent
+            ? "per-kernel medians timed in the JVM by traceguard's agent (profile --gpu)"
+            : "per-kernel medians of a kernel summary (nsys stats cuda_gpu_kern_sum)")
         .evidence("topShortKernels", top)
         .hint(LAUNCH_HINT)
         .build());

@@ -249,6 +249,23 @@ final class JvmConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * Loads a Java agent jar into the attached JVM ({@code VirtualMachine.loadAgent}), waiting at
+   * most {@code timeout}.
+   *
+   * @param jar the agent jar, as a path the target JVM can read
+   * @param options the agent's argument string
+   * @throws ProfileFailure when it cannot be loaded (its message says why)
+   */
+  void loadAgent(String jar, String options, Duration timeout) throws ProfileFailure {
+    bounded(timeout, () -> {
+      vm.loadAgent(jar, options);
+      return null;
+    }, e -> new ProfileFailure(ExitCode.MANAGEMENT_FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(), e),
+        () -> new ProfileFailure(ExitCode.ATTACH_TIMEOUT, "process " + pid + " did not load the agent within "
+            + timeout.toMillis() / 1000.0 + " s"));
+  }
+
   @Override
   public void close() {
     if (closed) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.traceguard.analyzers.AnalysisOptions;
 import dev.traceguard.analyzers.Analyzers;
+import dev.traceguard.analyzers.gpu.GpuAnalyzer;
 import dev.traceguard.analyzers.io.otlp.OtlpJsonMetricsWriter;
 import dev.traceguard.analyzers.jvm.JvmAnalyzer;
 import dev.traceguard.analyzers.jvm.JvmMetrics;
@@ -65,7 +66,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Attach to a running JVM and watch memory, GC, threads and JFR events, without a restart.",
       "",
-      "Loads no agent into the target: it starts the JVM's own local JMX agent through the attach"
+      "Loads no agent into the target (unless --gpu): it starts the JVM's own local JMX agent through the attach"
           + " API (what 'jcmd PID ManagementAgent.start_local' does) and streams JFR over it (targets on"
           + " Java 16+). Every interval it samples heap and each memory pool, direct and mapped"
           + " buffers, GC counts and time, allocation, thread states and deadlocks, CPU, classes, JIT"
@@ -84,6 +85,7 @@ import picocli.CommandLine.Spec;
       "  traceguard profile --pid 4242 --duration 0      # one snapshot",
       "  traceguard profile --pid 4242 -d 5m --out profile.jsonl --jfr profile.jfr",
       "  traceguard profile --pid 4242 -d 10s --format json > profile.json",
+      "  traceguard profile --pid 4242 --gpu -d 1m       # JCuda kernel timing (loads an agent)",
       "  traceguard analyze profile.jsonl",
       "",
       "Rules and how to fix what they find: docs/rules.md"
@@ -137,6 +139,16 @@ public final class ProfileCommand implements Callable<Integer> {
   boolean noJfr;
 
   @Option(
+      names = "--gpu",
+      description = "Also time the GPU kernels the JVM launches through JCuda (per kernel: launches, total, p50, p99;"
+          + " per stream: utilisation). Opt-in, because it loads traceguard's small agent into the target: JDK 21+"
+          + " targets print a warning about a dynamically loaded agent (and refuse it under"
+          + " -XX:-EnableDynamicAgentLoading), and no other way sees a kernel's time from outside its process. The"
+          + " agent times launches with CUDA event pairs on their own streams, never synchronises them, and removes"
+          + " itself when profile ends (or when not read for 3 intervals plus --attach-timeout).")
+  boolean gpu;
+
+  @Option(
       names = {"-f", "--format"},
       paramLabel = "FORMAT",
       description = "Final report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). With json, nothing is printed until the end.")
@@ -159,6 +171,7 @@ public final class ProfileCommand implements Callable<Integer> {
   public ProfileCommand() {}
 
   private final Clock clock = Clock.systemUTC();
+  private GpuAgentSession gpuAgent;
   private final List<String> notes = new ArrayList<>();
   private volatile boolean stopRequested;
 
@@ -166,6 +179,7 @@ public final class ProfileCommand implements Callable<Integer> {
   private final class Session implements AutoCloseable {
     JvmConnection connection;
     JfrCollector jfr;
+    GpuAgentSession gpu;
     private boolean closed;
 
     @Override
@@ -174,6 +188,9 @@ public final class ProfileCommand implements Callable<Integer> {
         return;
       }
       closed = true;
+      if (gpu != null) {
+        gpu.close();
+      }
       if (jfr != null) {
         try {
           jfr.close();
@@ -281,6 +298,12 @@ public final class ProfileCommand implements Callable<Integer> {
         session.jfr = startJfr(session.connection, props);
         phase("JFR stream started", t0);
       }
+      if (gpu) {
+        session.gpu = GpuAgentSession.load(session.connection, props, interval.multipliedBy(3).plus(attachTimeout),
+            attachTimeout, notes);
+        gpuAgent = session.gpu;
+        phase("GPU agent loaded", t0);
+      }
       Sampler sampler = new Sampler(pid, session.connection.mbeans(), clock, GpuMemory.nvidiaSmi(), notes);
       sampling = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "traceguard-sampler");
@@ -295,6 +318,9 @@ public final class ProfileCommand implements Callable<Integer> {
       phase("sampler ready", t0);
       for (long tick = 0; ; tick++) {
         Snapshot s = sampleWithin(sampling, sampler);
+        if (session.gpu != null) {
+          session.gpu.sample(s);
+        }
         if (tick == 0) {
           phase("first sample taken", t0);
         }
@@ -383,7 +409,9 @@ public final class ProfileCommand implements Callable<Integer> {
         code = ExitCode.USAGE.code();
       }
     }
-    Report report = Analyzers.run(List.of(new JvmAnalyzer()), telemetry, AnalysisOptions.defaults(), VersionProvider.version());
+    Report report = Analyzers.run(
+        gpuAgent == null ? List.of(new JvmAnalyzer()) : List.of(new JvmAnalyzer(), new GpuAnalyzer()), telemetry,
+        AnalysisOptions.defaults(), VersionProvider.version());
     double seconds = (clock.millis() - started.toEpochMilli()) / 1000.0;
     if (format == OutputFormat.json) {
       try {
@@ -548,6 +576,9 @@ public final class ProfileCommand implements Callable<Integer> {
           ((Number) jfr.get("safepointSeconds")).doubleValue() * 1000,
           ProfileView.bytes(((Number) jfr.get("allocationSampledBytes")).doubleValue()), jfr.get("oldObjectSamples"));
     }
+    if (gpuAgent != null) {
+      gpuAgent.table().forEach(o::println);
+    }
     for (String n : new LinkedHashSet<>(notes)) {
       o.println("note: " + n);
     }
@@ -625,6 +656,9 @@ public final class ProfileCommand implements Callable<Integer> {
       if (jfr != null) {
         g.writeFieldName("jfr");
         JsonReportWriter.writeValue(g, jfr);
+      }
+      if (gpuAgent != null) {
+        gpuAgent.json(g);
       }
       g.writeArrayFieldStart("notes");
       for (String n : new LinkedHashSet<>(notes)) {

@@ -4,6 +4,8 @@ import dev.traceguard.gpu.timing.KernelTiming;
 import dev.traceguard.gpu.timing.StreamTiming;
 import dev.traceguard.gpu.timing.TimingSnapshot;
 import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.function.IntSupplier;
 import java.util.Map;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
@@ -11,18 +13,71 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-/** The MBean over an interceptor and its harvester. */
+/**
+ * The MBean over an interceptor and its harvester, or (without an interceptor) one that only says
+ * why nothing is timed. Every attribute read renews its lease ({@link #lastReadNanos()}).
+ */
 public final class GpuKernelStats implements GpuKernelStatsMXBean {
   /** Where the MBean is registered. */
   public static final String OBJECT_NAME = "dev.traceguard:type=GpuKernelStats";
 
+  /** {@link #getState()} while launches are timed. */
+  public static final String TIMING = "timing";
+  /** {@link #getState()} when nothing can be timed (see {@link #getStatus()}). */
+  public static final String UNAVAILABLE = "unavailable";
+  /** {@link #getState()} after {@link #stop()} or {@link #detach()}. */
+  public static final String STOPPED = "stopped";
+
   private final KernelInterceptor<?, ?, ?, ?> interceptor;
   private final Harvester harvester;
+  private volatile String status;
+  private volatile Runnable onDetach;
+  private volatile long lastRead = System.nanoTime();
+  private volatile long leaseMillis;
+  private volatile IntSupplier redirected = () -> 0;
 
   /** The MBean for {@code interceptor}, harvested by {@code harvester} (may be null). */
   public GpuKernelStats(KernelInterceptor<?, ?, ?, ?> interceptor, Harvester harvester) {
     this.interceptor = interceptor;
     this.harvester = harvester;
+    this.status = "timing launches";
+  }
+
+  /** An MBean that times nothing and says why in {@link #getStatus()}. */
+  public static GpuKernelStats unavailable(String why) {
+    GpuKernelStats s = new GpuKernelStats(null, null);
+    s.status = why;
+    return s;
+  }
+
+  /** Sets the sentence {@link #getStatus()} shows. */
+  public void status(String sentence) {
+    this.status = sentence;
+  }
+
+  /** What {@link #detach()} runs (the agent's removal); without one it stops timing and unregisters. */
+  public void onDetach(Runnable r) {
+    this.onDetach = r;
+  }
+
+  /** Sets the lease shown in {@link #getLeaseMillis()}. */
+  public void leaseMillis(long millis) {
+    this.leaseMillis = millis;
+  }
+
+  /** Sets where {@link #getRedirectedClasses()} reads its count. */
+  public void redirectedClasses(IntSupplier count) {
+    this.redirected = count;
+  }
+
+  /** {@code System.nanoTime()} of the last attribute read (or of creation, or of {@link #renew()}). */
+  public long lastReadNanos() {
+    return lastRead;
+  }
+
+  /** Renews the lease as a read does. */
+  public void renew() {
+    lastRead = System.nanoTime();
   }
 
   /** Registers it with the platform MBean server, replacing an earlier one. */
@@ -47,7 +102,35 @@ public final class GpuKernelStats implements GpuKernelStatsMXBean {
   }
 
   private TimingSnapshot snap() {
-    return interceptor.timer().snapshot();
+    renew();
+    return interceptor == null ? EMPTY : interceptor.timer().snapshot();
+  }
+
+  private static final TimingSnapshot EMPTY = new TimingSnapshot(List.of(), List.of(), 0, 0, 0, 0, 0, 0);
+
+  @Override
+  public String getState() {
+    renew();
+    if (interceptor == null) {
+      return UNAVAILABLE;
+    }
+    return interceptor.active() ? TIMING : STOPPED;
+  }
+
+  @Override
+  public String getStatus() {
+    renew();
+    return status;
+  }
+
+  @Override
+  public long getLeaseMillis() {
+    return leaseMillis;
+  }
+
+  @Override
+  public int getRedirectedClasses() {
+    return redirected.getAsInt();
   }
 
   @Override
@@ -59,7 +142,7 @@ public final class GpuKernelStats implements GpuKernelStatsMXBean {
 
   @Override
   public StreamStat[] getStreams() {
-    Map<String, long[]> samples = interceptor.streamSamples();
+    Map<String, long[]> samples = interceptor == null ? Map.of() : interceptor.streamSamples();
     return snap().streams().stream()
         .map((StreamTiming s) -> {
           long[] c = samples.getOrDefault(s.stream(), new long[2]);
@@ -95,14 +178,34 @@ public final class GpuKernelStats implements GpuKernelStatsMXBean {
 
   @Override
   public boolean isActive() {
-    return interceptor.active();
+    return interceptor != null && interceptor.active();
   }
 
   @Override
   public void stop() {
-    interceptor.stop();
+    if (interceptor != null) {
+      interceptor.stop();
+    }
     if (harvester != null) {
       harvester.stop();
+    }
+    if (interceptor != null) {
+      status = "stopped";
+    }
+  }
+
+  @Override
+  public void detach() {
+    Runnable r = onDetach;
+    if (r != null) {
+      r.run();
+      return;
+    }
+    stop();
+    try {
+      unregister();
+    } catch (JMException e) {
+      // Not registered under the name: nothing to remove.
     }
   }
 }

@@ -5,6 +5,18 @@ package dev.traceguard.gpu.agent;
  * GpuKernelStats#OBJECT_NAME}.
  */
 public interface GpuKernelStatsMXBean {
+  /** {@code timing}, {@code unavailable} (nothing can be timed) or {@code stopped}. */
+  String getState();
+
+  /** One sentence: what is timed, or why nothing is (e.g. no CUDA driver found). */
+  String getStatus();
+
+  /** How long the agent keeps timing without a read before it removes itself, ms (0: no lease). */
+  long getLeaseMillis();
+
+  /** Classes whose {@code JCudaDriver} launch calls point at the timing hooks. */
+  int getRedirectedClasses();
+
   /** Per kernel: count, total, p50, p99; most total time first. */
   KernelStat[] getKernels();
 
@@ -31,4 +43,10 @@ public interface GpuKernelStatsMXBean {
 
   /** Stops timing (what detaching does): launches go straight to the driver again. */
   void stop();
+
+  /**
+   * Removes the agent: stops timing, restores the original code of redirected classes and
+   * unregisters this MBean.
+   */
+  void detach();
 }

@@ -22,8 +22,8 @@ public final class Harvester implements Runnable {
    *
    * @param interceptor whose timer and streams to poll
    * @param periodNanos pause between rounds
-   * @param bindThread run once on the harvest thread first (e.g. make the application's CUDA
-   *     context current); may do nothing
+   * @param bindThread run on the harvest thread before each round (e.g. make the application's
+   *     CUDA context current once it is known); may do nothing, should be cheap when nothing changed
    */
   public Harvester(KernelInterceptor<?, ?, ?, ?> interceptor, long periodNanos, Runnable bindThread) {
     this.interceptor = interceptor;
@@ -42,9 +42,13 @@ public final class Harvester implements Runnable {
   public void run() {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long c0 = mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : 0;
-    bindThread.run();
     while (running) {
-      round();
+      try {
+        bindThread.run();
+        round();
+      } catch (RuntimeException e) {
+        // A failing query (a stream the application destroyed, say) must not end the thread.
+      }
       if (mx.isCurrentThreadCpuTimeSupported()) {
         cpuNanos = mx.getCurrentThreadCpuTime() - c0;
       }

@@ -5,6 +5,7 @@ import dev.traceguard.gpu.GpuStatus;
 import dev.traceguard.gpu.timing.LaunchTimer;
 import dev.traceguard.gpu.timing.TimingBackend;
 import javax.management.JMException;
+import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUevent;
@@ -25,6 +26,8 @@ import jcuda.driver.JCudaDriver;
 public final class JCudaHooks {
   private static volatile KernelInterceptor<CUfunction, CUmodule, CUstream, Pointer> interceptor;
   private static volatile GpuKernelStats stats;
+  /** The CUDA context the harvest thread binds: the installing thread's, or the first launch's. */
+  private static volatile CUcontext context;
 
   private JCudaHooks() {}
 
@@ -43,8 +46,21 @@ public final class JCudaHooks {
 
     @Override
     public boolean busy(CUstream stream) {
-      return JCudaDriver.cuStreamQuery(stream) == CUresult.CUDA_ERROR_NOT_READY;
+      try {
+        return JCudaDriver.cuStreamQuery(stream) == CUresult.CUDA_ERROR_NOT_READY;
+      } catch (CudaException e) {
+        return notReady(e);
+      }
     }
+  }
+
+  /**
+   * Whether {@code e} is JCuda's exception for {@code CUDA_ERROR_NOT_READY}: an application that
+   * called {@code JCudaDriver.setExceptionsEnabled(true)} turns every code but success into one,
+   * and "not ready" is an answer here, not a failure.
+   */
+  static boolean notReady(CudaException e) {
+    return String.valueOf(e.getMessage()).contains(CUresult.stringFor(CUresult.CUDA_ERROR_NOT_READY));
   }
 
   /** Driver-API events, created in the launching thread's context. */
@@ -63,7 +79,15 @@ public final class JCudaHooks {
 
     @Override
     public boolean done(CUevent event) {
-      int rc = JCudaDriver.cuEventQuery(event);
+      int rc;
+      try {
+        rc = JCudaDriver.cuEventQuery(event);
+      } catch (CudaException e) {
+        if (notReady(e)) {
+          return false;
+        }
+        throw e;
+      }
       if (rc == CUresult.CUDA_ERROR_NOT_READY) {
         return false;
       }
@@ -92,7 +116,7 @@ public final class JCudaHooks {
 
   /**
    * Starts timing launches in this JVM and registers the MBean. Call on a thread whose current
-   * CUDA context is the application's (the harvest thread makes it current too).
+   * CUDA context is the application's, or let the first timed launch tell it.
    *
    * @param maxPairs event pairs in flight at most
    * @param maxKernels kernel names tracked at most
@@ -103,16 +127,46 @@ public final class JCudaHooks {
     if (!s.ok()) {
       return null;
     }
+    GpuKernelStats mbean = start(maxPairs, maxKernels);
+    mbean.register();
+    return mbean;
+  }
+
+  /**
+   * Starts timing launches in this JVM without registering the MBean (what the agent does, after
+   * its own probe). The harvest thread makes the CUDA context current that is current here, or
+   * else the one of the first timed launch.
+   *
+   * @param maxPairs event pairs in flight at most
+   * @param maxKernels kernel names tracked at most
+   * @return the MBean over the running timer, not registered
+   */
+  public static synchronized GpuKernelStats start(int maxPairs, int maxKernels) throws JMException {
     uninstall();
     CUcontext ctx = new CUcontext();
-    JCudaDriver.cuCtxGetCurrent(ctx);
+    try {
+      JCudaDriver.cuCtxGetCurrent(ctx);
+    } catch (RuntimeException e) {
+      // Not initialised here (JCuda exceptions enabled): the first launch tells the context.
+    }
+    context = ctx.equals(new CUcontext()) ? null : ctx;
     LaunchTimer<CUstream, CUevent> timer = new LaunchTimer<>(new CuEventBackend(), System::nanoTime, maxPairs,
         maxKernels);
     KernelInterceptor<CUfunction, CUmodule, CUstream, Pointer> i =
         new KernelInterceptor<>(new JCudaCalls(), timer, CUstream::toString, 4096, 256);
-    Harvester h = new Harvester(i, 1_000_000, () -> JCudaDriver.cuCtxSetCurrent(ctx));
+    CUcontext[] bound = {null};
+    Harvester h = new Harvester(i, 1_000_000, () -> {
+      CUcontext c = context;
+      if (c != null && c != bound[0]) {
+        bound[0] = c;
+        try {
+          JCudaDriver.cuCtxSetCurrent(c);
+        } catch (RuntimeException e) {
+          // Queries then fail and their pairs are dropped and counted; the thread goes on.
+        }
+      }
+    });
     GpuKernelStats mbean = new GpuKernelStats(i, h);
-    mbean.register();
     h.start();
     interceptor = i;
     stats = mbean;
@@ -123,12 +177,29 @@ public final class JCudaHooks {
   public static synchronized void uninstall() throws JMException {
     KernelInterceptor<CUfunction, CUmodule, CUstream, Pointer> i = interceptor;
     interceptor = null;
+    context = null;
     if (stats != null) {
       stats.stop();
       stats = null;
       GpuKernelStats.unregister();
     } else if (i != null) {
       i.stop();
+    }
+  }
+
+  /** Remembers the launching thread's context for the harvest thread (once). */
+  private static void learnContext() {
+    CUcontext c = new CUcontext();
+    try {
+      if (JCudaDriver.cuCtxGetCurrent(c) == CUresult.CUDA_SUCCESS && !c.equals(new CUcontext())) {
+        synchronized (JCudaHooks.class) {
+          if (context == null) {
+            context = c;
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      // JCuda exceptions enabled and no context: the launch itself will say so.
     }
   }
 
@@ -145,6 +216,9 @@ public final class JCudaHooks {
     if (i == null) {
       return JCudaDriver.cuLaunchKernel(f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ,
           sharedMemBytes, hStream, kernelParams, extra);
+    }
+    if (context == null) {
+      learnContext();
     }
     return i.cuLaunchKernel(f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ, sharedMemBytes,
         hStream, kernelParams, extra);

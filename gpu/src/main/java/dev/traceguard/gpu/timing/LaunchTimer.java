@@ -87,11 +87,19 @@ public final class LaunchTimer<S, E> {
 
   /**
    * Times one launch: records the start event on {@code stream}, runs {@code launch}, records the
-   * stop event. Returns what {@code launch} returned.
+   * stop event. Returns what {@code launch} returned, or throws what it threw (the pair then goes
+   * back to the pool, counted as untimed).
    */
   public int time(String kernel, S stream, String streamLabel, IntSupplier launch) {
     Pending<E> p = begin(kernel, stream, streamLabel);
-    int rc = launch.getAsInt();
+    int rc;
+    try {
+      rc = launch.getAsInt();
+    } catch (RuntimeException | Error e) {
+      // A launch that throws (JCuda with exceptions enabled) gives its pair back and goes on throwing.
+      end(p, stream, false);
+      throw e;
+    }
     end(p, stream, rc == 0);
     return rc;
   }

@@ -116,6 +116,29 @@ class LaunchTimerTest {
   }
 
   @Test
+  void aLaunchThatThrowsGivesItsPairBack() {
+    LaunchTimer<Integer, StandInGpu.Event> t = timer(2, 16);
+    for (int i = 0; i < 5; i++) {
+      IllegalStateException boom = new IllegalStateException("CUDA_ERROR_INVALID_VALUE");
+      try {
+        t.time("bad", 0, "s0", () -> {
+          throw boom;
+        });
+      } catch (IllegalStateException e) {
+        assertThat(e).isSameAs(boom);
+      }
+    }
+    assertThat(t.pending()).isZero();
+    assertThat(t.snapshot().untimedLaunches()).isEqualTo(5);
+    // The pool of two pairs is intact: the next launches are timed.
+    launch(t, gpu, "good", 0, 1_000);
+    launch(t, gpu, "good", 0, 1_000);
+    gpu.now += 1_000_000;
+    t.harvest();
+    assertThat(t.snapshot().timedLaunches()).isEqualTo(2);
+  }
+
+  @Test
   void kernelNamesAreBounded() {
     LaunchTimer<Integer, StandInGpu.Event> t = timer(64, 2);
     launch(t, gpu, "a", 0, 1_000);
