@@ -224,7 +224,7 @@ function _picocli_traceguard_analyze() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '--strict' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-f' '--format' '-o' '--output' '--analyzers' '--fail-on' '--clock-skew-tolerance' '--oom-horizon' '--baseline' '--group-by' '--drift-alpha' '--drift-effect-floor' '--drift-min-samples' '--max-findings-per-rule' '--cardinality-limit' '--histogram-overflow'"
+  local arg_opts="'-f' '--format' '-o' '--output' '--analyzers' '--fail-on' '--threads' '--clock-skew-tolerance' '--oom-horizon' '--baseline' '--group-by' '--drift-alpha' '--drift-effect-floor' '--drift-min-samples' '--max-findings-per-rule' '--cardinality-limit' '--histogram-overflow'"
   local FORMAT_option_args=("table" "json" "html") # --format values
   local NAME_option_args=("all" "context" "metrics" "drift" "oom" "jvm" "gpu") # --analyzers values
   local LEVEL_option_args=("error" "warning" "info" "never") # --fail-on values
@@ -252,6 +252,9 @@ function _picocli_traceguard_analyze() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${LEVEL_option_args[@]}" ) )
       return $?
+      ;;
+    '--threads')
+      return
       ;;
     '--clock-skew-tolerance')
       return
