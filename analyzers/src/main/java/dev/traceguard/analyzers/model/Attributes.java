@@ -169,6 +169,16 @@ public final class Attributes {
       return keys.size();
     }
 
+    /** The key of entry {@code index}, in insertion order. */
+    public String key(int index) {
+      return keys.get(index);
+    }
+
+    /** The value of entry {@code index}. */
+    public Object value(int index) {
+      return values.get(index);
+    }
+
     /** The immutable attributes. */
     public Attributes build() {
       if (keys.isEmpty()) {

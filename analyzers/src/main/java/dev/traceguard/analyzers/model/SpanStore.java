@@ -586,7 +586,7 @@ public final class SpanStore {
   // ---- encoding
 
   private void encodeDetail(MutableSpan s) {
-    writeAttributes(s.attributes.build());
+    writeAttributes(s.attributes);
     writeOptionalString(s.statusMessage);
     writeOptionalString(s.traceState);
     writeVarint(names.intern(s.scopeName));
@@ -628,11 +628,20 @@ public final class SpanStore {
   }
 
   private void writeAttributes(Attributes a) {
-    writeVarint(a.size());
-    for (int k = 0; k < a.size(); k++) {
-      int keyId = names.intern(a.key(k));
+    writeAttributes(a.size(), a::key, a::value);
+  }
+
+  private void writeAttributes(Attributes.Builder a) {
+    writeAttributes(a.size(), a::key, a::value);
+  }
+
+  private void writeAttributes(int size, java.util.function.IntFunction<String> keys,
+      java.util.function.IntFunction<Object> values) {
+    writeVarint(size);
+    for (int k = 0; k < size; k++) {
+      int keyId = names.intern(keys.apply(k));
       writeVarint(keyId);
-      Object v = a.value(k);
+      Object v = values.apply(k);
       if (v instanceof String) {
         writeStringValue(keyId, (String) v);
       } else if (v instanceof Long) {

@@ -51,6 +51,8 @@ final class ParallelLines implements AutoCloseable {
   private final class Recording implements OtlpJsonReader.Sink {
     private final List<Object> events = new ArrayList<>();
     private boolean needsReadingThread;
+    /** Sum of the hashes, kept so computing them cannot be optimised away. */
+    private int hashes;
 
     private record Error(long line, long column, String message) {}
 
@@ -65,6 +67,7 @@ final class ParallelLines implements AutoCloseable {
         freeCount.decrementAndGet();
       }
       copy.copyFrom(s);
+      prehash(copy);
       events.add(copy);
     }
 
@@ -76,6 +79,19 @@ final class ParallelLines implements AutoCloseable {
     @Override
     public void note(int kind, String text) {
       events.add(new Note(kind, text));
+    }
+
+    /**
+     * Computes (and so caches in each string) the hashes the store's lookups need, here on the
+     * worker rather than on the thread that stores.
+     */
+    private void prehash(MutableSpan s) {
+      int h = s.name.hashCode() + s.scopeName.hashCode();
+      for (int i = 0; i < s.attributes.size(); i++) {
+        h += s.attributes.key(i).hashCode();
+        h += s.attributes.value(i).hashCode();
+      }
+      hashes += h;
     }
 
     void replay(OtlpJsonReader.Sink to) {
