@@ -82,14 +82,14 @@ run_measured "$OUT/analyze" "$JAVA" "-Xmx$HEAP" -XX:+UseSerialGC "-Xlog:gc:file=
 read -r AN_WALL AN_RSS AN_RC <"$OUT/analyze.measure"
 OOM=no
 if grep -q "OutOfMemoryError" "$OUT/analyze.stderr" 2>/dev/null; then OOM=yes; fi
-# heap after GC: "... Pause Young (Allocation Failure) 301M->120M(989M) 35.1ms"
+# heap after GC: "... Pause Young (Allocation Failure) 301M->120M(989M) 35.1ms". A young
+# collection that could not promote ("939M->939M") says nothing of the live heap; the full
+# collection right after it does.
 MAX_AFTER_GC=$({ grep -o '[0-9]*[KMG]->[0-9]*[KMG]' "$OUT/gc.log" 2>/dev/null || true; } \
-    | sed 's/.*->//' | awk '
-        /K$/ {v = $0 + 0; v = v / 1024}
-        /M$/ {v = $0 + 0}
-        /G$/ {v = ($0 + 0) * 1024}
-        { if (v > m) m = v }
-        END { if (NR) printf "%.0f MiB", m; else print "n/a" }')
+    | awk -F'->' '
+        function mib(v) { if (v ~ /K$/) return (v + 0) / 1024; if (v ~ /G$/) return (v + 0) * 1024; return v + 0 }
+        { b = mib($1); a = mib($2); if (a < b && a > m) m = a; n++ }
+        END { if (n) printf "%.0f MiB", m; else print "n/a" }')
 GCS=$({ grep 'Pause' "$OUT/gc.log" 2>/dev/null || true; } | wc -l)
 tail -n 5 "$OUT/analyze.stderr" 2>/dev/null | sed 's/^/   stderr: /' || true
 
