@@ -655,7 +655,10 @@ public final class ContextAnalyzer implements Analyzer {
       Map<String, int[]> missing = new TreeMap<>();
       Map<String, Integer> totals = new HashMap<>();
       Map<String, Map<String, Integer>> deprecated = new TreeMap<>();
-      Map<String, Integer> example = new HashMap<>();
+      Map<String, Integer> exampleMissing = new HashMap<>();
+      Map<String, Integer> exampleDeprecated = new HashMap<>();
+      // "service NUL span name" per (resource, name id): built once, not per span.
+      Map<Long, String> groups = new HashMap<>();
       // Bits 0..4: the deprecated names in DEPRECATED_GENAI order; then the current ones.
       List<String> deprecatedKeys = new ArrayList<>(DEPRECATED_GENAI.keySet());
       int nd = deprecatedKeys.size();
@@ -698,12 +701,13 @@ public final class ContextAnalyzer implements Analyzer {
         if (operation == null && (mask & ((1L << nd) - 1)) == 0) {
           continue;
         }
-        String name = s.name(i);
-        String group = service(i) + "\u0000" + name;
+        int span = i;
+        String group = groups.computeIfAbsent(serviceNameKey(s.resourceId(i), s.nameId(i)),
+            k -> service(span) + "\u0000" + s.name(span));
         for (int k = 0; k < nd; k++) {
           if ((mask & (1L << k)) != 0) {
             deprecated.computeIfAbsent(group, x -> new TreeMap<>()).merge(deprecatedKeys.get(k), 1, Integer::sum);
-            example.putIfAbsent("d" + group, i);
+            exampleDeprecated.putIfAbsent(group, i);
           }
         }
         if (operation == null) {
@@ -718,13 +722,13 @@ public final class ContextAnalyzer implements Analyzer {
           c[1] += noOp ? 1 : 0;
           c[2] += noModel ? 1 : 0;
           c[3] += noProvider ? 1 : 0;
-          example.putIfAbsent("m" + group, i);
+          exampleMissing.putIfAbsent(group, i);
         }
       }
       for (Map.Entry<String, int[]> e : missing.entrySet()) {
         int[] c = e.getValue();
         int total = totals.get(e.getKey());
-        int i = example.get("m" + e.getKey());
+        int i = exampleMissing.get(e.getKey());
         Map<String, Object> counts = new LinkedHashMap<>();
         if (c[1] > 0) {
           counts.put("gen_ai.operation.name", c[1]);
@@ -752,7 +756,7 @@ public final class ContextAnalyzer implements Analyzer {
             .build());
       }
       for (Map.Entry<String, Map<String, Integer>> e : deprecated.entrySet()) {
-        int i = example.get("d" + e.getKey());
+        int i = exampleDeprecated.get(e.getKey());
         Map<String, Object> replace = new LinkedHashMap<>();
         for (String k : e.getValue().keySet()) {
           replace.put(k, DEPRECATED_GENAI.get(k));
