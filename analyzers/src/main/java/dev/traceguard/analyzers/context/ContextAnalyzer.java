@@ -494,6 +494,66 @@ public final class ContextAnalyzer implements Analyzer {
       return lo;
     }
 
+    /** Dense numbers for long keys, in order of first sight; an open-addressing table. */
+    private static final class LongIntMap {
+      private long[] keys = new long[64];
+      private int[] ids = new int[64];
+      private boolean[] used = new boolean[64];
+      private long[] order = new long[16];
+      private int size;
+
+      int idOf(long key) {
+        int mask = keys.length - 1;
+        long x = key * 0x9E3779B97F4A7C15L;
+        int h = (int) (x ^ (x >>> 32)) & mask;
+        while (used[h]) {
+          if (keys[h] == key) {
+            return ids[h];
+          }
+          h = (h + 1) & mask;
+        }
+        used[h] = true;
+        keys[h] = key;
+        ids[h] = size;
+        if (size == order.length) {
+          order = java.util.Arrays.copyOf(order, size * 2);
+        }
+        order[size] = key;
+        int id = size++;
+        if (size * 2 > keys.length) {
+          grow();
+        }
+        return id;
+      }
+
+      private void grow() {
+        long[] k = order;
+        keys = new long[keys.length * 2];
+        ids = new int[keys.length];
+        used = new boolean[keys.length];
+        int mask = keys.length - 1;
+        for (int id = 0; id < size; id++) {
+          long x = k[id] * 0x9E3779B97F4A7C15L;
+          int h = (int) (x ^ (x >>> 32)) & mask;
+          while (used[h]) {
+            h = (h + 1) & mask;
+          }
+          used[h] = true;
+          keys[h] = k[id];
+          ids[h] = id;
+        }
+      }
+
+      int size() {
+        return size;
+      }
+
+      /** The keys by their number. */
+      long[] keys() {
+        return java.util.Arrays.copyOf(order, size);
+      }
+    }
+
     // ---- context-lost
 
     /**
@@ -505,28 +565,55 @@ public final class ContextAnalyzer implements Analyzer {
     }
 
     void contextLost() {
-      Map<Long, int[]> counts = new HashMap<>();
-      Map<Long, Map<Long, Integer>> parents = new HashMap<>();
+      int n = s.size();
       int[] serviceIds = new int[serviceOfResource.length];
       Map<String, Integer> ids = new HashMap<>();
       for (int r = 0; r < serviceIds.length; r++) {
         serviceIds[r] = ids.computeIfAbsent(serviceOfResource[r], x -> ids.size());
       }
-      for (int i = 0; i < s.size(); i++) {
-        long key = serviceNameKey(serviceIds[s.resourceId(i)], s.nameId(i));
-        int[] c = counts.computeIfAbsent(key, x -> new int[2]);
-        c[0]++;
-        int p = ix.parent[i];
+      // Each span's (service, span name) as a dense group number; counts per group in arrays.
+      LongIntMap groupIds = new LongIntMap();
+      int[] group = new int[n];
+      for (int i = 0; i < n; i++) {
+        group[i] = groupIds.idOf(serviceNameKey(serviceIds[s.resourceId(i)], s.nameId(i)));
+      }
+      int groups = groupIds.size();
+      int[] total = new int[groups];
+      int[] asChild = new int[groups];
+      // How often group g had a span of group pg as its parent: key (g, pg), value a count.
+      LongIntMap parentPairs = new LongIntMap();
+      int[] pairCount = new int[16];
+      for (int i = 0; i < n; i++) {
+        int g = group[i];
+        total[g]++;
         if (s.hasParent(i)) {
-          c[1]++;
+          asChild[g]++;
+          int p = ix.parent[i];
           if (p >= 0) {
-            long pk = serviceNameKey(serviceIds[s.resourceId(p)], s.nameId(p));
-            parents.computeIfAbsent(key, x -> new HashMap<>()).merge(pk, 1, Integer::sum);
+            int pair = parentPairs.idOf(((long) g << 32) | group[p]);
+            if (pair >= pairCount.length) {
+              pairCount = java.util.Arrays.copyOf(pairCount, pairCount.length * 2);
+            }
+            pairCount[pair]++;
           }
         }
       }
-      Map<Long, List<Integer>> spansByKey = null;
-      for (int i = 0; i < s.size(); i++) {
+      // The usual parent group of each group: the most frequent, the lowest group on a tie.
+      int[] usualParent = new int[groups];
+      int[] usualCount = new int[groups];
+      java.util.Arrays.fill(usualParent, -1);
+      long[] pairKeys = parentPairs.keys();
+      for (int pair = 0; pair < pairKeys.length; pair++) {
+        int g = (int) (pairKeys[pair] >>> 32);
+        int pg = (int) pairKeys[pair];
+        int c = pairCount[pair];
+        if (c > usualCount[g] || (c == usualCount[g] && pg < usualParent[g])) {
+          usualCount[g] = c;
+          usualParent[g] = pg;
+        }
+      }
+      Map<Integer, List<Integer>> spansOfGroup = new HashMap<>();
+      for (int i = 0; i < n; i++) {
         if (s.hasParent(i)) {
           continue;
         }
@@ -534,43 +621,32 @@ public final class ContextAnalyzer implements Analyzer {
         if (kind == SpanKind.SERVER || kind == SpanKind.CONSUMER || s.hasLinks(i)) {
           continue;
         }
-        long key = serviceNameKey(serviceIds[s.resourceId(i)], s.nameId(i));
-        int[] c = counts.get(key);
+        int g = group[i];
+        int[] c = {total[g], asChild[g]};
         int others = c[0] - 1;
         if (others < o.contextLostMinOccurrences() || c[1] < o.contextLostChildShare() * others) {
           continue;
         }
         // The usual parent, and a live span of it at this moment: the context that was lost.
-        long usual = -1;
-        int best = 0;
-        Map<Long, Integer> ps = parents.get(key);
-        if (ps != null) {
-          for (Map.Entry<Long, Integer> e : ps.entrySet()) {
-            if (e.getValue() > best) {
-              best = e.getValue();
-              usual = e.getKey();
-            }
-          }
-        }
         int enclosing = -1;
-        if (best > 0) {
-          if (spansByKey == null) {
-            spansByKey = new HashMap<>();
-            for (int j = 0; j < s.size(); j++) {
-              long k = serviceNameKey(serviceIds[s.resourceId(j)], s.nameId(j));
-              spansByKey.computeIfAbsent(k, x -> new ArrayList<>()).add(j);
-            }
-            spansByKey.values().forEach(l -> l.sort((a, b) -> Long.compare(s.start(a), s.start(b))));
-          }
-          List<Integer> live = spansByKey.get(usual);
-          if (live != null) {
-            int k = lowerBound(live, s.start(i) + 1) - 1;
-            for (int steps = 0; k >= 0 && steps < 1000; k--, steps++) {
-              int cand = live.get(k);
-              if (s.end(cand) >= s.start(i) && service(cand).equals(service(i))) {
-                enclosing = cand;
-                break;
+        int usual = usualParent[g];
+        if (usual >= 0) {
+          List<Integer> live = spansOfGroup.computeIfAbsent(usual, u -> {
+            List<Integer> l = new ArrayList<>();
+            for (int j = 0; j < n; j++) {
+              if (group[j] == u) {
+                l.add(j);
               }
+            }
+            l.sort((a, b) -> Long.compare(s.start(a), s.start(b)));
+            return l;
+          });
+          int k = lowerBound(live, s.start(i) + 1) - 1;
+          for (int steps = 0; k >= 0 && steps < 1000; k--, steps++) {
+            int cand = live.get(k);
+            if (s.end(cand) >= s.start(i) && service(cand).equals(service(i))) {
+              enclosing = cand;
+              break;
             }
           }
         }

@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
  * or {@link Boolean}; arrays and key-value lists from OTLP are kept as their JSON text and bytes as
  * base64, so analyzers deal with four value types only.
  */
-public final class Attributes {
+public final class Attributes implements KeyValues {
   private static final Attributes EMPTY = new Attributes(new String[0], new Object[0]);
 
   private final String[] keys;
@@ -119,7 +119,7 @@ public final class Attributes {
   }
 
   /** Collects attributes; a later value for the same key replaces the earlier one. */
-  public static final class Builder {
+  public static final class Builder implements KeyValues {
     private final List<String> keys = new ArrayList<>();
     private final List<Object> values = new ArrayList<>();
 
@@ -151,9 +151,12 @@ public final class Attributes {
     /** Makes this builder hold the same entries as {@code o}. */
     public Builder copyFrom(Builder o) {
       keys.clear();
-      keys.addAll(o.keys);
       values.clear();
-      values.addAll(o.values);
+      // One by one: addAll would copy the other lists into a new array first.
+      for (int i = 0; i < o.keys.size(); i++) {
+        keys.add(o.keys.get(i));
+        values.add(o.values.get(i));
+      }
       return this;
     }
 

@@ -59,9 +59,13 @@ public final class MutableSpan {
     statusMessage = o.statusMessage;
     attributes.copyFrom(o.attributes);
     events.clear();
-    events.addAll(o.events);
+    for (int i = 0; i < o.events.size(); i++) {
+      events.add(o.events.get(i));
+    }
     links.clear();
-    links.addAll(o.links);
+    for (int i = 0; i < o.links.size(); i++) {
+      links.add(o.links.get(i));
+    }
     resource = o.resource;
     scopeName = o.scopeName;
     line = o.line;

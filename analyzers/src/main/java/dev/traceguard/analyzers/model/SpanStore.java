@@ -591,13 +591,15 @@ public final class SpanStore {
     writeOptionalString(s.traceState);
     writeVarint(names.intern(s.scopeName));
     writeVarint(s.events.size());
-    for (SpanEvent e : s.events) {
+    for (int k = 0; k < s.events.size(); k++) {
+      SpanEvent e = s.events.get(k);
       writeZigzag(e.timeUnixNano() - s.startUnixNano);
       writeVarint(names.intern(e.name()));
       writeAttributes(e.attributes());
     }
     writeVarint(s.links.size());
-    for (SpanLink l : s.links) {
+    for (int k = 0; k < s.links.size(); k++) {
+      SpanLink l = s.links.get(k);
       writeFixed64(l.traceIdHi());
       writeFixed64(l.traceIdLo());
       writeFixed64(l.spanId());
@@ -627,21 +629,13 @@ public final class SpanStore {
     }
   }
 
-  private void writeAttributes(Attributes a) {
-    writeAttributes(a.size(), a::key, a::value);
-  }
-
-  private void writeAttributes(Attributes.Builder a) {
-    writeAttributes(a.size(), a::key, a::value);
-  }
-
-  private void writeAttributes(int size, java.util.function.IntFunction<String> keys,
-      java.util.function.IntFunction<Object> values) {
+  private void writeAttributes(KeyValues a) {
+    int size = a.size();
     writeVarint(size);
     for (int k = 0; k < size; k++) {
-      int keyId = names.intern(keys.apply(k));
+      int keyId = names.intern(a.key(k));
       writeVarint(keyId);
-      Object v = values.apply(k);
+      Object v = a.value(k);
       if (v instanceof String) {
         writeStringValue(keyId, (String) v);
       } else if (v instanceof Long) {

@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +28,8 @@ final class ParallelLines implements AutoCloseable {
   static final int MAX_COPIED_LINE = 16 << 20;
   static final long MAX_BYTES_IN_FLIGHT = 64L << 20;
   private static final AtomicInteger POOLS = new AtomicInteger();
-  private static final int MAX_FREE_SPANS = 1 << 14;
+  /** A recording keeps at most this many span copies for its next line. */
+  private static final int MAX_KEPT_SPANS = 1 << 10;
 
   private final OtlpJsonReader owner;
   private final ExecutorService pool;
@@ -40,16 +40,18 @@ final class ParallelLines implements AutoCloseable {
   /** Line buffers back from stored lines, for the next lines to be copied into. */
   private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
   private long freeBytes;
-  /** Span copies handed back after storing, so workers do not make garbage of every span. */
-  private final ConcurrentLinkedQueue<MutableSpan> free = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger freeCount = new AtomicInteger();
+  /** Recordings of stored lines, with their span copies, for the next lines. */
+  private final ArrayDeque<Recording> freeRecordings = new ArrayDeque<>();
 
   /** A line handed to a worker. */
   private record Pending(long lineNumber, byte[] bytes, int length, Future<Recording> result) {}
 
   /** What a worker found in one line, in order. */
-  private final class Recording implements OtlpJsonReader.Sink {
+  private static final class Recording implements OtlpJsonReader.Sink {
     private final List<Object> events = new ArrayList<>();
+    /** Span copies owned by this recording; the first {@code used} hold this line's spans. */
+    private List<MutableSpan> spans = new ArrayList<>();
+    private int used;
     private boolean needsReadingThread;
     /** Sum of the hashes, kept so computing them cannot be optimised away. */
     private int hashes;
@@ -60,12 +62,14 @@ final class ParallelLines implements AutoCloseable {
 
     @Override
     public void span(MutableSpan s) {
-      MutableSpan copy = free.poll();
-      if (copy == null) {
-        copy = new MutableSpan();
+      MutableSpan copy;
+      if (used < spans.size()) {
+        copy = spans.get(used);
       } else {
-        freeCount.decrementAndGet();
+        copy = new MutableSpan();
+        spans.add(copy);
       }
+      used++;
       copy.copyFrom(s);
       prehash(copy);
       events.add(copy);
@@ -94,15 +98,20 @@ final class ParallelLines implements AutoCloseable {
       hashes += h;
     }
 
+    /** Empties the recording for another line. */
+    void reset() {
+      events.clear();
+      used = 0;
+      needsReadingThread = false;
+      if (spans.size() > MAX_KEPT_SPANS) {
+        spans = new ArrayList<>();
+      }
+    }
+
     void replay(OtlpJsonReader.Sink to) {
       for (Object e : events) {
         if (e instanceof MutableSpan) {
-          MutableSpan span = (MutableSpan) e;
-          to.span(span);
-          if (freeCount.get() < MAX_FREE_SPANS) {
-            freeCount.incrementAndGet();
-            free.offer(span);
-          }
+          to.span((MutableSpan) e);
         } else if (e instanceof Error) {
           Error r = (Error) e;
           to.error(r.line(), r.column(), r.message());
@@ -147,7 +156,8 @@ final class ParallelLines implements AutoCloseable {
     }
     byte[] bytes = copy.bytes();
     int length = copy.length();
-    Future<Recording> f = pool.submit(() -> parse(lineNumber, bytes, length));
+    Recording recording = freeRecordings.isEmpty() ? new Recording() : freeRecordings.pop();
+    Future<Recording> f = pool.submit(() -> parse(lineNumber, bytes, length, recording));
     pending.add(new Pending(lineNumber, bytes, length, f));
     bytesInFlight += bytes.length;
     while (pending.size() > maxPending || bytesInFlight > MAX_BYTES_IN_FLIGHT) {
@@ -167,8 +177,7 @@ final class ParallelLines implements AutoCloseable {
     pool.shutdownNow();
   }
 
-  private Recording parse(long lineNumber, byte[] bytes, int length) throws IOException {
-    Recording r = new Recording();
+  private Recording parse(long lineNumber, byte[] bytes, int length, Recording r) throws IOException {
     try {
       workers.get().parseLine(lineNumber, bytes, length, r);
     } catch (OtlpJsonReader.NeedsReadingThread e) {
@@ -204,6 +213,8 @@ final class ParallelLines implements AutoCloseable {
     } else {
       r.replay(owner.directSink());
     }
+    r.reset();
+    freeRecordings.push(r);
     if (freeBytes + p.bytes().length <= MAX_BYTES_IN_FLIGHT / 2) {
       freeBytes += p.bytes().length;
       freeBuffers.push(p.bytes());
