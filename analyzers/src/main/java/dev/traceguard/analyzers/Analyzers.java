@@ -11,10 +11,6 @@ import dev.traceguard.analyzers.report.Report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /** The analyzers traceguard ships, and running a selection of them into a {@link Report}. */
 public final class Analyzers {
@@ -74,57 +70,16 @@ public final class Analyzers {
    * thread.
    */
   public static Report run(List<Analyzer> analyzers, Telemetry telemetry, AnalysisOptions options, String toolVersion) {
-    int threads = Math.min(analyzers.size(), Parallelism.threads());
+    List<FindingSink> sinks = new ArrayList<>();
+    List<Runnable> tasks = new ArrayList<>();
+    for (Analyzer a : analyzers) {
+      FindingSink own = new FindingSink(options.maxFindingsPerRule());
+      sinks.add(own);
+      tasks.add(() -> a.analyze(telemetry, options, own));
+    }
+    SideBySide.run(tasks, Parallelism.threads());
     FindingSink sink = new FindingSink(options.maxFindingsPerRule());
-    if (threads <= 1) {
-      for (Analyzer a : analyzers) {
-        a.analyze(telemetry, options, sink);
-      }
-    } else {
-      for (FindingSink own : runSideBySide(analyzers, telemetry, options, threads)) {
-        own.findings().forEach(sink::add);
-        own.suppressed().forEach(sink::suppressed);
-        own.stats().forEach(sink::stat);
-      }
-    }
+    sinks.forEach(sink::addAll);
     return new Report(toolVersion, telemetry.inputs(), sink.findings(), sink.stats(), sink.suppressed());
-  }
-
-  private static List<FindingSink> runSideBySide(
-      List<Analyzer> analyzers, Telemetry telemetry, AnalysisOptions options, int threads) {
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "traceguard-analyzer");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<FindingSink>> running = new ArrayList<>();
-      for (Analyzer a : analyzers) {
-        running.add(pool.submit(() -> {
-          FindingSink own = new FindingSink(options.maxFindingsPerRule());
-          a.analyze(telemetry, options, own);
-          return own;
-        }));
-      }
-      List<FindingSink> out = new ArrayList<>();
-      for (Future<FindingSink> f : running) {
-        out.add(f.get());
-      }
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while analysing", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException) {
-        throw (RuntimeException) c;
-      }
-      if (c instanceof Error) {
-        throw (Error) c;
-      }
-      throw new IllegalStateException(c);
-    } finally {
-      pool.shutdownNow();
-    }
   }
 }

@@ -33,6 +33,16 @@ public final class FindingSink {
     }
   }
 
+  /**
+   * Adds what {@code other} collected, as if its findings, limits and statistics had been added
+   * here one by one.
+   */
+  public void addAll(FindingSink other) {
+    other.findings().forEach(this::add);
+    other.suppressed().forEach(this::suppressed);
+    other.stats().forEach(this::stat);
+  }
+
   /** Counts {@code count} findings of {@code rule} that were dropped over the limit elsewhere. */
   public void suppressed(String rule, long count) {
     int n = (int) Math.min(Integer.MAX_VALUE, count);

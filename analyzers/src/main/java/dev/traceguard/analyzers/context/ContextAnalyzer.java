@@ -3,6 +3,8 @@ package dev.traceguard.analyzers.context;
 import dev.traceguard.analyzers.AnalysisOptions;
 import dev.traceguard.analyzers.Analyzer;
 import dev.traceguard.analyzers.FindingSink;
+import dev.traceguard.analyzers.Parallelism;
+import dev.traceguard.analyzers.SideBySide;
 import dev.traceguard.analyzers.model.IdState;
 import dev.traceguard.analyzers.model.SpanKind;
 import dev.traceguard.analyzers.model.SpanLink;
@@ -144,16 +146,44 @@ public final class ContextAnalyzer implements Analyzer {
       return inputs.get(s.input(i)).path();
     }
 
+    /** A part of {@code base}'s analysis: the same model and index, its own findings and counts. */
+    private Run(Run base, FindingSink out) {
+      this.s = base.s;
+      this.inputs = base.inputs;
+      this.o = base.o;
+      this.out = out;
+      this.ix = base.ix;
+      this.serviceOfResource = base.serviceOfResource;
+      this.hasServerChild = base.hasServerChild;
+      this.hasChild = base.hasChild;
+    }
+
     void run() {
-      invalidIds();
-      duplicateIds();
-      durations();
-      int[] top = topAncestors();
-      orphansAndRoots(top);
-      traceSplits();
-      contextLost();
-      clockSkew();
-      genAi();
+      // The rules only read the model and the index, so they run in three parts side by side;
+      // each part's findings are added in rule order, as from one thread.
+      Run ids = new Run(this, new FindingSink(o.maxFindingsPerRule()));
+      Run calls = new Run(this, new FindingSink(o.maxFindingsPerRule()));
+      Run timing = new Run(this, new FindingSink(o.maxFindingsPerRule()));
+      SideBySide.run(List.of(
+          () -> {
+            ids.invalidIds();
+            ids.duplicateIds();
+            ids.durations();
+            ids.orphansAndRoots(ids.topAncestors());
+          },
+          () -> {
+            calls.traceSplits();
+            calls.contextLost();
+          },
+          () -> {
+            timing.clockSkew();
+            timing.genAi();
+          }), Parallelism.threads());
+      for (Run part : List.of(ids, calls, timing)) {
+        out.addAll(part.out);
+        edgeSpans += part.edgeSpans;
+        part.sharedIdSpans.forEach((k, v) -> sharedIdSpans.merge(k, v, Integer::sum));
+      }
       out.stat("spans", s.size());
       out.stat("traces", ix.traceCount);
       out.stat("exactDuplicatesMerged", s.exactDuplicates());
