@@ -209,6 +209,16 @@ public final class SpanStore {
     }
   }
 
+  /**
+   * Reads the index slot where {@code s} would go, so that a batch of spans touched before being
+   * added has its (independent, overlapping) cache misses paid in one go rather than one by one.
+   *
+   * @return a value of no meaning, to be kept by the caller so the read is not optimised away
+   */
+  public long touch(MutableSpan s) {
+    return index[home(hash(s.traceId.hi, s.traceId.lo, s.spanId.lo)) & (index.length - 1)];
+  }
+
   /** Index of the first stored span with these ids, or -1. */
   public int find(long traceIdHi, long traceIdLo, long spanId) {
     return (int) index[slot(traceIdHi, traceIdLo, spanId)] - 1;

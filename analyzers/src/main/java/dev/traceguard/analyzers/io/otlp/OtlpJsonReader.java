@@ -86,6 +86,11 @@ public final class OtlpJsonReader implements FormatReader {
   interface Sink {
     void span(MutableSpan s);
 
+    /** Told of a span about to be passed to {@link #span} soon, among others. */
+    default long prepare(MutableSpan s) {
+      return 0;
+    }
+
     void error(long line, long column, String message);
 
     /** A note of a kind ({@link #NOTE_UPPER_CASE}, {@link #NOTE_BASE64}) said once per input. */
@@ -107,6 +112,11 @@ public final class OtlpJsonReader implements FormatReader {
     @Override
     public void span(MutableSpan s) {
       ctx.span(s);
+    }
+
+    @Override
+    public long prepare(MutableSpan s) {
+      return ctx.telemetry().spans().touch(s);
     }
 
     @Override
