@@ -271,17 +271,23 @@ public final class ProfileCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     ExecutorService sampling = null;
     try {
-      session.connection = JvmConnection.open(pid, attachTimeout);
-      phase("attached and connected to JMX", t0);
-      notes.addAll(session.connection.notes());
-      props = session.connection.properties();
+      // One snapshot needs no JMX agent: the attach socket and the performance data are faster.
+      AttachSnapshot.Result quick = duration.isZero() && jfrFile == null
+          ? AttachSnapshot.take(pid, attachTimeout, clock, GpuMemory.nvidiaSmi(), notes) : null;
+      if (quick == null) {
+        session.connection = JvmConnection.open(pid, attachTimeout);
+        phase("attached and connected to JMX", t0);
+        notes.addAll(session.connection.notes());
+      }
+      props = quick != null ? quick.properties() : session.connection.properties();
       resource = resource(props);
       // A single snapshot has no interval for JFR to fill: skip starting a recording unless asked to save one.
       if (!noJfr && (!duration.isZero() || jfrFile != null)) {
         session.jfr = startJfr(session.connection, props);
         phase("JFR stream started", t0);
       }
-      Sampler sampler = new Sampler(pid, session.connection.mbeans(), clock, GpuMemory.nvidiaSmi(), notes);
+      Sampler sampler = quick != null ? null
+          : new Sampler(pid, session.connection.mbeans(), clock, GpuMemory.nvidiaSmi(), notes);
       sampling = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "traceguard-sampler");
         t.setDaemon(true);
@@ -294,7 +300,7 @@ public final class ProfileCommand implements Callable<Integer> {
       Snapshot prev = null;
       phase("sampler ready", t0);
       for (long tick = 0; ; tick++) {
-        Snapshot s = sampleWithin(sampling, sampler);
+        Snapshot s = quick != null ? quick.snapshot() : sampleWithin(sampling, sampler);
         if (tick == 0) {
           phase("first sample taken", t0);
         }

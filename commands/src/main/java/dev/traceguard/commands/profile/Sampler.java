@@ -137,7 +137,7 @@ final class Sampler {
       throw new ProfileFailure(ExitCode.MANAGEMENT_FAILED, "the JMX connection to process " + pid
           + " stopped answering: " + last, last);
     }
-    process(s);
+    process(pid, gpu, s);
     return s;
   }
 
@@ -261,11 +261,23 @@ final class Sampler {
       nmtAvailable = false;
       return;
     }
-    if (out == null || out.contains("not enabled")) {
+    if (!nmtPoints(out, s)) {
       nmtAvailable = false;
-      notes.add("Native Memory Tracking is off in the target; start it with -XX:NativeMemoryTracking=summary to"
-          + " see the JVM's own native memory by category");
-      return;
+      notes.add(NMT_OFF);
+    }
+  }
+
+  /** The note when the target does not track its native memory. */
+  static final String NMT_OFF = "Native Memory Tracking is off in the target; start it with"
+      + " -XX:NativeMemoryTracking=summary to see the JVM's own native memory by category";
+
+  /**
+   * Adds the committed size of each category of a {@code VM.native_memory summary} output to
+   * {@code s}; false when the target does not track its native memory.
+   */
+  static boolean nmtPoints(String out, Snapshot s) {
+    if (out == null || out.contains("not enabled")) {
+      return false;
     }
     for (String line : out.split("\n")) {
       Matcher m = NMT_LINE.matcher(line.trim());
@@ -275,6 +287,7 @@ final class Sampler {
             JvmMetrics.NMT_CATEGORY, m.group(1).trim());
       }
     }
+    return true;
   }
 
   private static double bytes(String n, String unit) {
@@ -291,7 +304,8 @@ final class Sampler {
     }
   }
 
-  private void process(Snapshot s) {
+  /** Resident size, memory cgroup and GPU memory of {@code pid}, from /proc and {@code gpu}. */
+  static void process(long pid, GpuMemory gpu, Snapshot s) {
     long rss = ProcFs.rssBytes(pid);
     if (rss >= 0) {
       s.gauge(JvmMetrics.RSS, rss, "By");
