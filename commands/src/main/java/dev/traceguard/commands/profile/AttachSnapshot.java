@@ -58,6 +58,11 @@ final class AttachSnapshot {
     if (perfFile == null) {
       return null;
     }
+    // The performance data and /proc are read on a second thread while the JVM answers requests.
+    Snapshot side = new Snapshot(clock.millis() * 1_000_000L);
+    Thread reader = new Thread(() -> readLocal(pid, perfFile, gpu, side), "traceguard-perfdata");
+    reader.setDaemon(true);
+    reader.start();
     AttachChannel ch = AttachChannel.of(pid, nsPid);
     Properties props = null;
     if (ch != null) {
@@ -91,17 +96,7 @@ final class AttachSnapshot {
         throw f;
       }
     }
-    Snapshot s = new Snapshot(clock.millis() * 1_000_000L);
-    PerfData perf;
-    try {
-      perf = PerfData.read(perfFile);
-    } catch (IOException e) {
-      perf = null;
-    }
-    if (perf == null) {
-      return null;
-    }
-    perfPoints(perf, s);
+    Snapshot s = new Snapshot(side.time());
     try {
       threadPoints(ask(ch, timeout, c -> c.jcmd("Thread.print")), s);
     } catch (ProfileFailure f) {
@@ -121,13 +116,38 @@ final class AttachSnapshot {
       }
       notes.add(Sampler.NMT_OFF);
     }
-    long[] cpu = ProcFs.cpuTicks(pid);
-    if (cpu != null) {
-      s.counter(JvmMetrics.CPU_TIME, (cpu[0] + cpu[1]) / 100.0, "s");
+    try {
+      reader.join(timeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    Sampler.process(pid, gpu, s);
+    // After join, what the reader wrote is visible here.
+    if (reader.isAlive() || side.points().isEmpty()) {
+      // Not a performance data file after all (or unreadable): only JMX can tell.
+      return null;
+    }
+    s.addAll(side);
     notes.add(NOTE);
     return new Result(props, s);
+  }
+
+  /** What needs no request to the JVM: its performance data, CPU time, RSS, cgroup and GPU memory. */
+  private static void readLocal(long pid, Path perfFile, GpuMemory gpu, Snapshot side) {
+    PerfData perf;
+    try {
+      perf = PerfData.read(perfFile);
+    } catch (IOException | RuntimeException e) {
+      perf = null;
+    }
+    if (perf == null) {
+      return;
+    }
+    perfPoints(perf, side);
+    long[] cpu = ProcFs.cpuTicks(pid);
+    if (cpu != null) {
+      side.counter(JvmMetrics.CPU_TIME, (cpu[0] + cpu[1]) / 100.0, "s");
+    }
+    Sampler.process(pid, gpu, side);
   }
 
   private interface Request<T> {

@@ -31,11 +31,7 @@ final class JvmConnection implements AutoCloseable {
    * The JMX client logs a warning on stderr when its connection check times out (a stopped or
    * hung target); the command reports that itself, in one line. Held so the setting stays.
    */
-  private static final java.util.logging.Logger JMX_CLIENT_LOG = java.util.logging.Logger.getLogger("javax.management.remote.misc");
-
-  static {
-    JMX_CLIENT_LOG.setLevel(java.util.logging.Level.OFF);
-  }
+  private static java.util.logging.Logger jmxClientLog;
 
   private final long pid;
   private final VirtualMachine vm;
@@ -81,6 +77,11 @@ final class JvmConnection implements AutoCloseable {
   static JvmConnection open(long pid, Duration timeout) throws ProfileFailure {
     List<String> notes = new java.util.ArrayList<>();
     preflight(pid, notes);
+    if (jmxClientLog == null) {
+      // Set here rather than when the class loads: a snapshot without JMX need not start logging.
+      jmxClientLog = java.util.logging.Logger.getLogger("javax.management.remote.misc");
+      jmxClientLog.setLevel(java.util.logging.Level.OFF);
+    }
     VirtualMachine vm = attach(pid, timeout);
     boolean ok = false;
     JMXConnector c = null;
@@ -176,8 +177,8 @@ final class JvmConnection implements AutoCloseable {
     }
     long nsPid = ProcFs.nsPid(pid);
     String socket = ".java_pid" + nsPid;
-    if (listensForAttach(pid, nsPid) && !Files.exists(ProcFs.dir(pid).resolve("root/tmp").resolve(socket))
-        && !Files.exists(Path.of("/tmp", socket))) {
+    if (!Files.exists(ProcFs.dir(pid).resolve("root/tmp").resolve(socket)) && !Files.exists(Path.of("/tmp", socket))
+        && listensForAttach(pid, nsPid)) {
       notes.add("the attach socket /tmp/" + socket + " of process " + pid + " was deleted (a tmp cleaner?);"
           + " asking the JVM to re-create it");
     }
