@@ -29,7 +29,38 @@ public final class Main {
     int code = run(out, err, args);
     out.flush();
     err.flush();
+    if (Boolean.getBoolean("traceguard.cds.training")) {
+      loadOwnClasses();
+    }
     System.exit(code);
+  }
+
+  /**
+   * Loads every traceguard class in the jar (without initializing it), so that a class-data
+   * archive dumped at exit (-XX:ArchiveClassesAtExit, as the launcher does once per build) holds
+   * all of them, not only those the dumping run happened to use.
+   */
+  static void loadOwnClasses() {
+    try {
+      Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (!Files.isRegularFile(jar)) {
+        return;
+      }
+      try (java.util.jar.JarFile f = new java.util.jar.JarFile(jar.toFile())) {
+        for (java.util.Enumeration<java.util.jar.JarEntry> e = f.entries(); e.hasMoreElements(); ) {
+          String n = e.nextElement().getName();
+          if (n.startsWith("dev/traceguard/") && n.endsWith(".class") && !n.contains("-")) {
+            try {
+              Class.forName(n.substring(0, n.length() - 6).replace('/', '.'), false, Main.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError ex) {
+              // Not loadable here (an optional dependency missing): the archive goes without it.
+            }
+          }
+        }
+      }
+    } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+      // No archive training: the archive holds what the run used.
+    }
   }
 
   /**
