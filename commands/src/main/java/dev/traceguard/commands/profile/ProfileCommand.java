@@ -75,7 +75,14 @@ import picocli.CommandLine.Spec;
           + " pipe it prints one line per sample. At the end it reports findings (gc-pressure,"
           + " native-memory-growth, container-memory-pressure, deadlock). --out writes the samples"
           + " as an OTLP/JSON metrics dump that 'traceguard analyze' reads back. Ctrl-C stops early"
-          + " and still writes everything; connections, streams and recordings are always closed."
+          + " and still writes everything; connections, streams and recordings are always closed.",
+      "",
+      "--duration 0 takes one snapshot the way jcmd works, starting nothing in the target: pools,"
+          + " GC, classes and JIT from its performance data file (hsperfdata), thread states,"
+          + " deadlocks and native memory through diagnostic commands on the attach socket, and /proc."
+          + " A snapshot has no CPU load, allocation, direct/mapped buffers or code cache (ask for"
+          + " --duration 1s for those); with --jfr, or a target run with -XX:-UsePerfData, it goes"
+          + " through JMX."
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -117,7 +124,7 @@ public final class ProfileCommand implements Callable<Integer> {
       names = {"-d", "--duration"},
       paramLabel = "DURATION",
       converter = Durations.class,
-      description = "How long to sample, e.g. 30s, 5m; 0 takes one snapshot (without JFR unless --jfr is given) (default: 30s).")
+      description = "How long to sample, e.g. 30s, 5m; 0 takes one snapshot without JMX or JFR (see above; JMX and JFR with --jfr) (default: 30s).")
   Duration duration = Duration.ofSeconds(30);
 
   @Option(
