@@ -173,14 +173,17 @@ public final class ProfileCommand implements Callable<Integer> {
   private final class Session implements AutoCloseable {
     JvmConnection connection;
     JfrCollector jfr;
-    private boolean closed;
+    private volatile boolean closed;
 
     @Override
-    public synchronized void close() {
-      if (closed) {
-        return;
+    public void close() {
+      // Once: a second caller returns at once rather than wait behind a close blocked on a hung target.
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
       }
-      closed = true;
       if (jfr != null) {
         try {
           jfr.close();
@@ -384,7 +387,9 @@ public final class ProfileCommand implements Callable<Integer> {
       }
     }
     Map<String, Object> jfrSummary = session.jfr == null ? null : session.jfr.summary();
-    closeWithin(session, Duration.ofSeconds(5));
+    // A stopped or hung target would hold the close for the whole wait: leave it to finish in the background.
+    closeWithin(session, failure != null && failure.code() == ExitCode.ATTACH_TIMEOUT ? Duration.ofMillis(200)
+        : Duration.ofSeconds(5));
     phase("closed", t0);
 
     int code = ExitCode.OK.code();
