@@ -1,15 +1,20 @@
 package dev.traceguard.cli;
 
+import dev.traceguard.commands.CompletionCommand;
 import dev.traceguard.commands.ExitCode;
 import dev.traceguard.commands.Terminal;
+import dev.traceguard.commands.VersionProvider;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Entry point. {@link #run} is the whole CLI without exiting, for tests and embedding. */
 public final class Main {
@@ -24,7 +29,38 @@ public final class Main {
     int code = run(out, err, args);
     out.flush();
     err.flush();
+    if (Boolean.getBoolean("traceguard.cds.training")) {
+      loadOwnClasses();
+    }
     System.exit(code);
+  }
+
+  /**
+   * Loads every traceguard class in the jar (without initializing it), so that a class-data
+   * archive dumped at exit (-XX:ArchiveClassesAtExit, as the launcher does once per build) holds
+   * all of them, not only those the dumping run happened to use.
+   */
+  static void loadOwnClasses() {
+    try {
+      Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (!Files.isRegularFile(jar)) {
+        return;
+      }
+      try (java.util.jar.JarFile f = new java.util.jar.JarFile(jar.toFile())) {
+        for (java.util.Enumeration<java.util.jar.JarEntry> e = f.entries(); e.hasMoreElements(); ) {
+          String n = e.nextElement().getName();
+          if (n.startsWith("dev/traceguard/") && n.endsWith(".class") && !n.contains("-")) {
+            try {
+              Class.forName(n.substring(0, n.length() - 6).replace('/', '.'), false, Main.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError ex) {
+              // Not loadable here (an optional dependency missing): the archive goes without it.
+            }
+          }
+        }
+      }
+    } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+      // No archive training: the archive holds what the run used.
+    }
   }
 
   /**
@@ -33,7 +69,7 @@ public final class Main {
    * @return the exit code
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = commandLine();
+    CommandLine cl = commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
     configure(cl, args);
@@ -96,7 +132,50 @@ public final class Main {
 
   /** The command tree (no side effects: safe for help and completion generation). */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new TraceguardCommand());
+    return configureTree(new CommandLine(new TraceguardCommand()));
+  }
+
+  /**
+   * The part of the command tree that {@code args} can reach. Building every command's model
+   * (picocli reads each command's annotations by reflection) is most of traceguard's start-up, so
+   * when the first argument names a command, the root gets that one command alone, and for a
+   * lone --version none; the output is the same. The root's own help, the shell and completion
+   * need the whole tree and get it.
+   */
+  static CommandLine commandLine(String... args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      return configureTree(new CommandLine(root()));
+    }
+    if (args.length > 0) {
+      for (Class<?> sub : TraceguardCommand.class.getAnnotation(Command.class).subcommands()) {
+        Command c = sub.getAnnotation(Command.class);
+        if (c == null || sub == ShellCommand.class || sub == CompletionCommand.class
+            || !(c.name().equals(args[0]) || Arrays.asList(c.aliases()).contains(args[0]))) {
+          continue;
+        }
+        try {
+          CommandLine cl = new CommandLine(root());
+          cl.addSubcommand(c.name(), new CommandLine(sub.getDeclaredConstructor().newInstance()), c.aliases());
+          return configureTree(cl);
+        } catch (ReflectiveOperationException e) {
+          break;
+        }
+      }
+    }
+    return commandLine();
+  }
+
+  /** The root command without its subcommands: its name, --help and --version. */
+  private static CommandSpec root() {
+    Command a = TraceguardCommand.class.getAnnotation(Command.class);
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(new TraceguardCommand());
+    spec.name(a.name());
+    spec.mixinStandardHelpOptions(a.mixinStandardHelpOptions());
+    spec.versionProvider(new VersionProvider());
+    return spec;
+  }
+
+  private static CommandLine configureTree(CommandLine cl) {
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setColorScheme(CommandLine.Help.defaultColorScheme(
         Terminal.colorAllowed() ? CommandLine.Help.Ansi.AUTO : CommandLine.Help.Ansi.OFF));

@@ -105,7 +105,7 @@ final class GpuAgentSession implements AutoCloseable {
     if (failure != null) {
       notes.add("--gpu: the kernel-timing agent could not be loaded into process " + pid + " (" + failure + ")");
     } else {
-      int feature = feature(props.getProperty("java.specification.version", "0"));
+      int feature = ProfileCommand.feature(props.getProperty("java.specification.version", "0"));
       if (feature >= 21) {
         notes.add("--gpu: the target runs Java " + props.getProperty("java.version", "?") + ", which prints a"
             + " warning about a dynamically loaded agent on its standard error; that is expected (start it with"
@@ -152,16 +152,6 @@ final class GpuAgentSession implements AutoCloseable {
     }
     where[0] = dir == null ? jar.toString() : "/tmp/" + jar.getFileName();
     return jar;
-  }
-
-  private static int feature(String spec) {
-    try {
-      String s = spec.startsWith("1.") ? spec.substring(2) : spec;
-      int dot = s.indexOf('.');
-      return Integer.parseInt(dot < 0 ? s : s.substring(0, dot));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 
   /** A session reading an agent that is already registered in {@code mbs} (no load). */

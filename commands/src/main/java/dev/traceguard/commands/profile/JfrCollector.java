@@ -50,10 +50,12 @@ final class JfrCollector implements AutoCloseable {
       rs.setMaxSize(256L << 20);
       rs.enable("jdk.GarbageCollection").withoutThreshold();
       rs.enable("jdk.SafepointBegin").withoutThreshold();
-      rs.enable("jdk.ObjectAllocationSample").with("throttle", "150/s");
+      // Neither event's stack trace is read here, and capturing them is the costly part: the old
+      // object sampler takes one at every TLAB refill of the target, in its request threads.
+      rs.enable("jdk.ObjectAllocationSample").with("throttle", "150/s").withoutStackTrace();
       rs.enable("jdk.CPULoad").withPeriod(period);
       rs.enable("jdk.ThreadCPULoad").withPeriod(period);
-      rs.enable("jdk.OldObjectSample").with("cutoff", "0 ns");
+      rs.enable("jdk.OldObjectSample").with("cutoff", "0 ns").withoutStackTrace();
       rs.onEvent("jdk.GarbageCollection", c::gc);
       rs.onEvent("jdk.SafepointBegin", c::safepoint);
       rs.onEvent("jdk.ObjectAllocationSample", c::allocation);

@@ -31,11 +31,7 @@ final class JvmConnection implements AutoCloseable {
    * The JMX client logs a warning on stderr when its connection check times out (a stopped or
    * hung target); the command reports that itself, in one line. Held so the setting stays.
    */
-  private static final java.util.logging.Logger JMX_CLIENT_LOG = java.util.logging.Logger.getLogger("javax.management.remote.misc");
-
-  static {
-    JMX_CLIENT_LOG.setLevel(java.util.logging.Level.OFF);
-  }
+  private static java.util.logging.Logger jmxClientLog;
 
   private final long pid;
   private final VirtualMachine vm;
@@ -81,11 +77,12 @@ final class JvmConnection implements AutoCloseable {
   static JvmConnection open(long pid, Duration timeout) throws ProfileFailure {
     List<String> notes = new java.util.ArrayList<>();
     preflight(pid, notes);
-    long nsPid = ProcFs.nsPid(pid);
-    // Read per VirtualMachine instance when it attaches; the default is 10 s.
-    System.setProperty("sun.tools.attach.attachTimeout", Long.toString(Math.max(1, timeout.toMillis())));
-    VirtualMachine vm = bounded(timeout.plusSeconds(2), () -> VirtualMachine.attach(Long.toString(pid)),
-        e -> attachFailure(pid, nsPid, timeout, e), () -> timedOut(pid, timeout));
+    if (jmxClientLog == null) {
+      // Set here rather than when the class loads: a snapshot without JMX need not start logging.
+      jmxClientLog = java.util.logging.Logger.getLogger("javax.management.remote.misc");
+      jmxClientLog.setLevel(java.util.logging.Level.OFF);
+    }
+    VirtualMachine vm = attach(pid, timeout);
     boolean ok = false;
     JMXConnector c = null;
     try {
@@ -119,8 +116,29 @@ final class JvmConnection implements AutoCloseable {
     }
   }
 
-  /** Failures found from /proc alone. */
+  /**
+   * Attaches with the attach API: when the JVM's attach listener is not running yet, this is the
+   * handshake that starts it (a file and SIGQUIT, as jcmd does). Failures map to exit codes.
+   */
+  static VirtualMachine attach(long pid, Duration timeout) throws ProfileFailure {
+    long nsPid = ProcFs.nsPid(pid);
+    // Read per VirtualMachine instance when it attaches; the default is 10 s.
+    System.setProperty("sun.tools.attach.attachTimeout", Long.toString(Math.max(1, timeout.toMillis())));
+    return bounded(timeout.plusSeconds(2), () -> VirtualMachine.attach(Long.toString(pid)),
+        e -> attachFailure(pid, nsPid, timeout, e), () -> timedOut(pid, timeout));
+  }
+
+  /** Failures found from /proc alone, for a JMX connection. */
   static void preflight(long pid, List<String> notes) throws ProfileFailure {
+    preflight(pid, notes, true);
+  }
+
+  /**
+   * Failures found from /proc alone. {@code jmx}: whether a JMX connection follows, which only
+   * works inside the target's network namespace (the attach socket alone is reached through
+   * /proc/PID/root from anywhere).
+   */
+  static void preflight(long pid, List<String> notes, boolean jmx) throws ProfileFailure {
     if (pid == ProcessHandle.current().pid()) {
       throw new ProfileFailure(ExitCode.USAGE, "--pid " + pid + " is traceguard itself; give the pid of the JVM to profile");
     }
@@ -152,15 +170,15 @@ final class JvmConnection implements AutoCloseable {
     }
     String ourNet = ProcFs.namespace(ProcessHandle.current().pid(), "net");
     String theirNet = ProcFs.namespace(pid, "net");
-    if (ourNet != null && theirNet != null && !ourNet.equals(theirNet)) {
+    if (jmx && ourNet != null && theirNet != null && !ourNet.equals(theirNet)) {
       throw new ProfileFailure(ExitCode.OTHER_NAMESPACE, "process " + pid + " runs in another container (network"
           + " namespace " + theirNet + "); JMX's local connector only works from inside it: run traceguard there"
           + " (docker exec / kubectl exec / kubectl debug --target), or nsenter -t " + pid + " -n traceguard profile --pid " + pid);
     }
     long nsPid = ProcFs.nsPid(pid);
     String socket = ".java_pid" + nsPid;
-    if (listensForAttach(pid, nsPid) && !Files.exists(ProcFs.dir(pid).resolve("root/tmp").resolve(socket))
-        && !Files.exists(Path.of("/tmp", socket))) {
+    if (!Files.exists(ProcFs.dir(pid).resolve("root/tmp").resolve(socket)) && !Files.exists(Path.of("/tmp", socket))
+        && listensForAttach(pid, nsPid)) {
       notes.add("the attach socket /tmp/" + socket + " of process " + pid + " was deleted (a tmp cleaner?);"
           + " asking the JVM to re-create it");
     }
@@ -208,7 +226,7 @@ final class JvmConnection implements AutoCloseable {
     return new ProfileFailure(ExitCode.ATTACH_TIMEOUT, "cannot attach to process " + pid + ": " + m, e);
   }
 
-  private static ProfileFailure timedOut(long pid, Duration timeout) {
+  static ProfileFailure timedOut(long pid, Duration timeout) {
     char state = ProcFs.state(pid);
     String why = state == 'T' || state == 't'
         ? "it is stopped (SIGSTOP or a debugger): resume it with kill -CONT " + pid
@@ -287,7 +305,7 @@ final class JvmConnection implements AutoCloseable {
     }
   }
 
-  private static void detachQuietly(VirtualMachine vm) {
+  static void detachQuietly(VirtualMachine vm) {
     if (vm == null) {
       return;
     }

@@ -49,6 +49,22 @@ final class ProcFs {
     return close < 0 || close + 2 >= stat.length() ? '?' : stat.charAt(close + 2);
   }
 
+  /** User and system CPU time of the whole process in clock ticks (1/100 s), or null. */
+  static long[] cpuTicks(long pid) {
+    String stat = read(dir(pid).resolve("stat"));
+    int close = stat == null ? -1 : stat.lastIndexOf(')');
+    if (close < 0) {
+      return null;
+    }
+    // After the command: state is field 3, utime 14 and stime 15.
+    String[] f = stat.substring(close + 2).trim().split("\\s+");
+    try {
+      return f.length > 12 ? new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])} : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   /** The effective uid, or -1. */
   static long euid(long pid) {
     String uid = status(pid).get("Uid");

@@ -76,7 +76,14 @@ import picocli.CommandLine.Spec;
           + " pipe it prints one line per sample. At the end it reports findings (gc-pressure,"
           + " native-memory-growth, container-memory-pressure, deadlock). --out writes the samples"
           + " as an OTLP/JSON metrics dump that 'traceguard analyze' reads back. Ctrl-C stops early"
-          + " and still writes everything; connections, streams and recordings are always closed."
+          + " and still writes everything; connections, streams and recordings are always closed.",
+      "",
+      "--duration 0 takes one snapshot the way jcmd works, starting nothing in the target: pools,"
+          + " GC, classes and JIT from its performance data file (hsperfdata), thread states,"
+          + " deadlocks and native memory through diagnostic commands on the attach socket, and /proc."
+          + " A snapshot has no CPU load, allocation, direct/mapped buffers or code cache (ask for"
+          + " --duration 1s for those); with --jfr, or a target run with -XX:-UsePerfData, it goes"
+          + " through JMX."
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -119,7 +126,7 @@ public final class ProfileCommand implements Callable<Integer> {
       names = {"-d", "--duration"},
       paramLabel = "DURATION",
       converter = Durations.class,
-      description = "How long to sample, e.g. 30s, 5m; 0 takes one snapshot (without JFR unless --jfr is given) (default: 30s).")
+      description = "How long to sample, e.g. 30s, 5m; 0 takes one snapshot without JMX or JFR (see above; JMX and JFR with --jfr) (default: 30s).")
   Duration duration = Duration.ofSeconds(30);
 
   @Option(
@@ -180,14 +187,17 @@ public final class ProfileCommand implements Callable<Integer> {
     JvmConnection connection;
     JfrCollector jfr;
     GpuAgentSession gpu;
-    private boolean closed;
+    private volatile boolean closed;
 
     @Override
-    public synchronized void close() {
-      if (closed) {
-        return;
+    public void close() {
+      // Once: a second caller returns at once rather than wait behind a close blocked on a hung target.
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
       }
-      closed = true;
       if (gpu != null) {
         gpu.close();
       }
@@ -288,10 +298,16 @@ public final class ProfileCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     ExecutorService sampling = null;
     try {
-      session.connection = JvmConnection.open(pid, attachTimeout);
-      phase("attached and connected to JMX", t0);
-      notes.addAll(session.connection.notes());
-      props = session.connection.properties();
+      // One snapshot needs no JMX agent: the attach socket and the performance data are faster.
+      // (The GPU agent is read over JMX, so --gpu always connects.)
+      AttachSnapshot.Result quick = duration.isZero() && jfrFile == null && !gpu
+          ? AttachSnapshot.take(pid, attachTimeout, clock, GpuMemory.nvidiaSmi(), notes) : null;
+      if (quick == null) {
+        session.connection = JvmConnection.open(pid, attachTimeout);
+        phase("attached and connected to JMX", t0);
+        notes.addAll(session.connection.notes());
+      }
+      props = quick != null ? quick.properties() : session.connection.properties();
       resource = resource(props);
       // A single snapshot has no interval for JFR to fill: skip starting a recording unless asked to save one.
       if (!noJfr && (!duration.isZero() || jfrFile != null)) {
@@ -304,7 +320,8 @@ public final class ProfileCommand implements Callable<Integer> {
         gpuAgent = session.gpu;
         phase("GPU agent loaded", t0);
       }
-      Sampler sampler = new Sampler(pid, session.connection.mbeans(), clock, GpuMemory.nvidiaSmi(), notes);
+      Sampler sampler = quick != null ? null
+          : new Sampler(pid, session.connection.mbeans(), clock, GpuMemory.nvidiaSmi(), notes);
       sampling = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "traceguard-sampler");
         t.setDaemon(true);
@@ -317,7 +334,7 @@ public final class ProfileCommand implements Callable<Integer> {
       Snapshot prev = null;
       phase("sampler ready", t0);
       for (long tick = 0; ; tick++) {
-        Snapshot s = sampleWithin(sampling, sampler);
+        Snapshot s = quick != null ? quick.snapshot() : sampleWithin(sampling, sampler);
         if (session.gpu != null) {
           session.gpu.sample(s);
         }
@@ -397,7 +414,9 @@ public final class ProfileCommand implements Callable<Integer> {
       }
     }
     Map<String, Object> jfrSummary = session.jfr == null ? null : session.jfr.summary();
-    closeWithin(session, Duration.ofSeconds(5));
+    // A stopped or hung target would hold the close for the whole wait: leave it to finish in the background.
+    closeWithin(session, failure != null && failure.code() == ExitCode.ATTACH_TIMEOUT ? Duration.ofMillis(200)
+        : Duration.ofSeconds(5));
     phase("closed", t0);
 
     int code = ExitCode.OK.code();
@@ -485,7 +504,8 @@ public final class ProfileCommand implements Callable<Integer> {
     }
   }
 
-  private static int feature(String spec) {
+  /** The feature release of a {@code java.specification.version} (8 for "1.8"), 0 when unreadable. */
+  static int feature(String spec) {
     try {
       String s = spec.startsWith("1.") ? spec.substring(2) : spec;
       int dot = s.indexOf('.');

@@ -54,11 +54,11 @@ final class ProfileView {
       pools.append(' ').append(p.labels().get(JvmMetrics.POOL)).append(' ').append(bytes(p.value())).append(',');
     }
     l.add(pools.substring(0, pools.length() - 1));
-    l.add(String.format(Locale.ROOT, "buffers   direct %s (%.0f buffers)   mapped %s (%.0f)   non-heap %s",
+    l.add(String.format(Locale.ROOT, "buffers   direct %s (%s buffers)   mapped %s (%s)   non-heap %s",
         bytes(cur.get(JvmMetrics.BUFFER_USED, JvmMetrics.BUFFER_POOL, "direct")),
-        cur.get(JvmMetrics.BUFFER_COUNT, JvmMetrics.BUFFER_POOL, "direct"),
+        count(cur.get(JvmMetrics.BUFFER_COUNT, JvmMetrics.BUFFER_POOL, "direct")),
         bytes(cur.get(JvmMetrics.BUFFER_USED, JvmMetrics.BUFFER_POOL, "mapped")),
-        cur.get(JvmMetrics.BUFFER_COUNT, JvmMetrics.BUFFER_POOL, "mapped"),
+        count(cur.get(JvmMetrics.BUFFER_COUNT, JvmMetrics.BUFFER_POOL, "mapped")),
         bytes(cur.sum(JvmMetrics.NON_HEAP_USED))));
     StringBuilder th = new StringBuilder();
     for (Snapshot.Point p : cur.named(JvmMetrics.THREAD_COUNT)) {
@@ -126,6 +126,10 @@ final class ProfileView {
 
   private static String ms(double seconds) {
     return Double.isNaN(seconds) ? "-" : String.format(Locale.ROOT, "%.1f ms", seconds * 1000);
+  }
+
+  private static String count(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v);
   }
 
   private static String fmt(double v) {

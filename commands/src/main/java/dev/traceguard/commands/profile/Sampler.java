@@ -44,6 +44,12 @@ final class Sampler {
   private final ObjectName diagnostic;
   private boolean allocatedAvailable = true;
   private boolean nmtAvailable = true;
+  /**
+   * The target's performance data file, or null. Read here, it gives memory pools, GC, classes and
+   * JIT without a JMX round trip each: every round trip costs the target CPU (RMI, serialization,
+   * and the JIT compiling both), so a sample makes as few as it can.
+   */
+  private java.nio.file.Path perfFile;
 
   /**
    * Finds the MBeans to read. Reads go through {@link MBeanServerConnection#getAttributes} (one
@@ -56,6 +62,7 @@ final class Sampler {
     this.clock = clock;
     this.gpu = gpu;
     this.notes = notes;
+    this.perfFile = PerfData.find(pid, ProcFs.nsPid(pid));
     try {
       this.memory = new ObjectName(ManagementFactory.MEMORY_MXBEAN_NAME);
       this.pools = names(ManagementFactory.MEMORY_POOL_MXBEAN_DOMAIN_TYPE + ",*");
@@ -110,7 +117,9 @@ final class Sampler {
   Snapshot sample() throws ProfileFailure {
     long now = clock.millis();
     Snapshot s = new Snapshot(now * 1_000_000L);
-    Part[] parts = {this::buffers, this::memory, this::gc, this::threads, this::cpu, this::nmt};
+    Part[] parts = perfFile != null
+        ? new Part[] {this::buffers, this::perf, this::threads, this::cpu, this::nmt}
+        : new Part[] {this::buffers, this::memory, this::gc, this::threads, this::cpu, this::nmt};
     int failed = 0;
     Exception last = null;
     for (Part p : parts) {
@@ -137,7 +146,7 @@ final class Sampler {
       throw new ProfileFailure(ExitCode.MANAGEMENT_FAILED, "the JMX connection to process " + pid
           + " stopped answering: " + last, last);
     }
-    process(s);
+    process(pid, gpu, s);
     return s;
   }
 
@@ -236,12 +245,39 @@ final class Sampler {
     return out;
   }
 
+  /**
+   * Heap, pools, GC, classes and JIT from the performance data file; non-heap from JMX (the file
+   * has no code cache). When the file cannot be read, this sample and the next ones ask JMX.
+   */
+  private void perf(Snapshot s) throws Exception {
+    PerfData p = null;
+    try {
+      p = PerfData.read(perfFile);
+    } catch (IOException | RuntimeException e) {
+      p = null;
+    }
+    if (p == null) {
+      perfFile = null;
+      memory(s);
+      gc(s);
+      return;
+    }
+    AttachSnapshot.perfPoints(p, s);
+    MemoryUsage nonHeap = usage(attributes(memory, "NonHeapMemoryUsage").get("NonHeapMemoryUsage"));
+    if (nonHeap != null) {
+      s.gauge(JvmMetrics.NON_HEAP_USED, nonHeap.getUsed(), "By");
+    }
+  }
+
   private void cpu(Snapshot s) throws Exception {
     Map<String, Object> o = attributes(os, "ProcessCpuLoad", "CpuLoad", "SystemCpuLoad", "ProcessCpuTime");
     s.gauge(JvmMetrics.CPU_UTILIZATION, Math.max(0, number(o, "ProcessCpuLoad")), "1");
     double machine = o.containsKey("CpuLoad") ? number(o, "CpuLoad") : number(o, "SystemCpuLoad");
     s.gauge(JvmMetrics.SYSTEM_CPU_UTILIZATION, Math.max(0, machine), "1");
     s.counter(JvmMetrics.CPU_TIME, number(o, "ProcessCpuTime") / 1e9, "s");
+    if (perfFile != null) {
+      return;  // Classes and JIT came with the performance data.
+    }
     s.gauge(JvmMetrics.CLASS_COUNT, number(attributes(classes, "LoadedClassCount"), "LoadedClassCount"), "{class}");
     Map<String, Object> j = attributes(jit, "TotalCompilationTime");
     if (j.containsKey("TotalCompilationTime")) {
@@ -261,11 +297,23 @@ final class Sampler {
       nmtAvailable = false;
       return;
     }
-    if (out == null || out.contains("not enabled")) {
+    if (!nmtPoints(out, s)) {
       nmtAvailable = false;
-      notes.add("Native Memory Tracking is off in the target; start it with -XX:NativeMemoryTracking=summary to"
-          + " see the JVM's own native memory by category");
-      return;
+      notes.add(NMT_OFF);
+    }
+  }
+
+  /** The note when the target does not track its native memory. */
+  static final String NMT_OFF = "Native Memory Tracking is off in the target; start it with"
+      + " -XX:NativeMemoryTracking=summary to see the JVM's own native memory by category";
+
+  /**
+   * Adds the committed size of each category of a {@code VM.native_memory summary} output to
+   * {@code s}; false when the target does not track its native memory.
+   */
+  static boolean nmtPoints(String out, Snapshot s) {
+    if (out == null || out.contains("not enabled")) {
+      return false;
     }
     for (String line : out.split("\n")) {
       Matcher m = NMT_LINE.matcher(line.trim());
@@ -275,6 +323,7 @@ final class Sampler {
             JvmMetrics.NMT_CATEGORY, m.group(1).trim());
       }
     }
+    return true;
   }
 
   private static double bytes(String n, String unit) {
@@ -291,7 +340,8 @@ final class Sampler {
     }
   }
 
-  private void process(Snapshot s) {
+  /** Resident size, memory cgroup and GPU memory of {@code pid}, from /proc and {@code gpu}. */
+  static void process(long pid, GpuMemory gpu, Snapshot s) {
     long rss = ProcFs.rssBytes(pid);
     if (rss >= 0) {
       s.gauge(JvmMetrics.RSS, rss, "By");

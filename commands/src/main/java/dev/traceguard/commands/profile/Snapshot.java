@@ -33,6 +33,11 @@ final class Snapshot {
     }
   }
 
+  /** Adds every point of {@code other}. */
+  void addAll(Snapshot other) {
+    points.addAll(other.points);
+  }
+
   List<Point> points() {
     return Collections.unmodifiableList(points);
   }

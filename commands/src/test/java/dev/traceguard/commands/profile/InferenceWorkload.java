@@ -80,19 +80,7 @@ public final class InferenceWorkload {
           weights[k] = k * 0.001f;
         }
         while (true) {
-          // One "request": an input tensor, a little math, an output tensor; all garbage after.
-          float[] input = new float[16 * 1024];
-          for (int k = 0; k < input.length; k++) {
-            input[k] = (k ^ ops.get()) * 0.5f;
-          }
-          float acc = 0;
-          for (int k = 0; k < input.length; k++) {
-            acc += input[k] * weights[k & 4095];
-          }
-          byte[] out = new byte[8 * 1024];
-          out[0] = (byte) acc;
-          sink += out[0];
-          ops.incrementAndGet();
+          request(weights, ops);
           if (pauseNanos > 0) {
             java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
           }
@@ -157,6 +145,27 @@ public final class InferenceWorkload {
     pool.shutdownNow();
     pool.awaitTermination(1, TimeUnit.SECONDS);
     System.exit(0);
+  }
+
+  /**
+   * One "request": an input tensor, a little math, an output tensor; all garbage after. A method
+   * of its own, called per request as a server's handler is, so the JIT compiles it normally (an
+   * endless loop would only ever run as on-stack-replaced code, which a deoptimization, e.g. when
+   * JFR starts in the target, leaves recompiled with a worse profile for good).
+   */
+  static void request(float[] weights, AtomicLong ops) {
+    float[] input = new float[16 * 1024];
+    for (int k = 0; k < input.length; k++) {
+      input[k] = (k ^ ops.get()) * 0.5f;
+    }
+    float acc = 0;
+    for (int k = 0; k < input.length; k++) {
+      acc += input[k] * weights[k & 4095];
+    }
+    byte[] out = new byte[8 * 1024];
+    out[0] = (byte) acc;
+    sink += out[0];
+    ops.incrementAndGet();
   }
 
   private static void startLocker(String name, Object first, Object second) {

@@ -299,6 +299,37 @@ class ProfileCommandTest {
     }
   }
 
+  @Test
+  void aTargetStoppedMidRunEndsTheRunWithItsOwnCodeAndKeepsTheSamples() throws Exception {
+    try (Workload w = Workload.start(Workload.java(), List.of("-Xmx64m"), "--threads", "1", "--pause-us", "5000")) {
+      String pid = Long.toString(w.pid());
+      Path dump = dir.resolve("stopped.jsonl");
+      Lines out = new Lines();
+      Future<Result> f = BACKGROUND.submit(() -> run(out, "--pid", pid, "-d", "2m", "-i", "250ms", "--no-jfr",
+          "--attach-timeout", "5s", "--out", dump.toString()));
+      boolean sampling = out.twoSamples.await(90, TimeUnit.SECONDS);
+      if (!sampling && f.isDone()) {
+        Result r = f.get();
+        Assumptions.assumeTrue(false, "attaching alone took over 5 s on this busy machine: " + r.err());
+      }
+      assertThat(sampling).as("two samples printed: %s", out).isTrue();
+      new ProcessBuilder("kill", "-STOP", pid).start().waitFor();
+      try {
+        long t = System.nanoTime();
+        Result r = f.get(60, TimeUnit.SECONDS);
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t)).as("gave up after the attach timeout")
+            .isLessThan(30);
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.ATTACH_TIMEOUT.code());
+        assertThat(r.err()).contains("process " + pid + " stopped answering").contains("kill -CONT " + pid)
+            .hasLineCount(1);
+        assertThat(r.out()).contains("samples written to " + dump);
+        assertThat(direct(read(dump)).size()).isGreaterThanOrEqualTo(2);
+      } finally {
+        new ProcessBuilder("kill", "-CONT", pid).start().waitFor();
+      }
+    }
+  }
+
   /** A JDK on this machine of another feature release than the one running the tests, or null. */
   private static Path otherJdk() throws IOException {
     Path jvms = Path.of("/usr/lib/jvm");
