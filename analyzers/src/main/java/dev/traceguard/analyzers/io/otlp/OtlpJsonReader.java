@@ -59,6 +59,7 @@ public final class OtlpJsonReader implements FormatReader {
   private final MutableSpan span = new MutableSpan();
   private final Map<Resource, Resource> resources = new HashMap<>();
   private final Attributes.Builder scratch = Attributes.builder();
+  private final StringCache strings = new StringCache();
   private long lineBase;
   private boolean documentMode;
   private String spanError;
@@ -524,7 +525,7 @@ public final class OtlpJsonReader implements FormatReader {
     while ((field = p.nextFieldName()) != null) {
       JsonToken v = p.nextToken();
       if (field.equals("name") && v == JsonToken.VALUE_STRING) {
-        name = p.getText();
+        name = text(p);
       } else {
         p.skipChildren();
       }
@@ -559,7 +560,7 @@ public final class OtlpJsonReader implements FormatReader {
           readId(p, t, s.parentSpanId, 8, field);
           break;
         case "name":
-          s.name = t == JsonToken.VALUE_STRING ? p.getText() : "";
+          s.name = t == JsonToken.VALUE_STRING ? text(p) : "";
           break;
         case "kind":
           s.kind = readKind(p, t);
@@ -708,7 +709,7 @@ public final class OtlpJsonReader implements FormatReader {
           time = readUint64(p, t, "events.timeUnixNano");
           break;
         case "name":
-          name = t == JsonToken.VALUE_STRING ? p.getText() : "";
+          name = t == JsonToken.VALUE_STRING ? text(p) : "";
           break;
         case "attributes":
           if (t == JsonToken.START_ARRAY) {
@@ -822,6 +823,36 @@ public final class OtlpJsonReader implements FormatReader {
     return v;
   }
 
+  /**
+   * A decimal of 1 to 18 digits with an optional minus sign, read straight from the parser's
+   * characters; {@link Long#MIN_VALUE} for anything else (the caller then parses it in full).
+   */
+  private static long shortDecimal(char[] c, int off, int len) {
+    int i = off;
+    boolean negative = len > 1 && c[i] == '-';
+    if (negative) {
+      i++;
+    }
+    int digits = off + len - i;
+    if (digits < 1 || digits > 18) {
+      return Long.MIN_VALUE;
+    }
+    long v = 0;
+    for (; i < off + len; i++) {
+      int d = c[i] - '0';
+      if (d < 0 || d > 9) {
+        return Long.MIN_VALUE;
+      }
+      v = v * 10 + d;
+    }
+    return negative ? -v : v;
+  }
+
+  /** The current string token's text, shared with earlier equal text where the cache has it. */
+  private String text(JsonParser p) throws IOException {
+    return strings.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+  }
+
   private static String shorten(String s) {
     return s.length() > 40 ? s.substring(0, 40) + "…" : s;
   }
@@ -840,7 +871,7 @@ public final class OtlpJsonReader implements FormatReader {
       while ((field = p.nextFieldName()) != null) {
         JsonToken v = p.nextToken();
         if (field.equals("key")) {
-          key = v == JsonToken.VALUE_STRING ? p.getText() : null;
+          key = v == JsonToken.VALUE_STRING ? text(p) : null;
         } else if (field.equals("value")) {
           value = readAnyValue(p, v);
         } else {
@@ -879,7 +910,7 @@ public final class OtlpJsonReader implements FormatReader {
       switch (field) {
         case "stringValue":
         case "string_value":
-          value = v == JsonToken.VALUE_STRING ? p.getText() : null;
+          value = v == JsonToken.VALUE_STRING ? text(p) : null;
           break;
         case "boolValue":
         case "bool_value":
@@ -916,7 +947,8 @@ public final class OtlpJsonReader implements FormatReader {
         return p.getLongValue();
       }
       if (t == JsonToken.VALUE_STRING) {
-        return Long.parseLong(p.getText().trim());
+        long v = shortDecimal(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        return v != Long.MIN_VALUE ? v : Long.parseLong(p.getText().trim());
       }
     } catch (NumberFormatException | InputCoercionException e) {
       spanError(p, "attribute intValue '" + shorten(p.getText()) + "' is not a 64-bit integer");
