@@ -73,7 +73,15 @@ public final class Main {
     cl.setOut(out);
     cl.setErr(err);
     configure(cl, args);
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // Thrown past picocli's handlers (it is an Error): one line that says what to do instead.
+      err.println("traceguard: out of memory: the input needs more than the " + (Runtime.getRuntime().maxMemory() >> 20)
+          + " MiB Java heap; give it more, e.g. JAVA_OPTS=-Xmx4g ./traceguard ..., or read fewer files at once");
+      err.flush();
+      return ExitCode.INTERNAL.code();
+    }
   }
 
   /**

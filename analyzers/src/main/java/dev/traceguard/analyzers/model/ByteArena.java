@@ -4,11 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Append-only storage for variable-length records in 1 MiB chunks. A record never crosses a
+ * Append-only storage for variable-length records in 256 KiB chunks (under half a G1 region even
+ * in a small heap, so no chunk is a humongous object pinned in place). A record never crosses a
  * chunk; one larger than a chunk gets a chunk of its own. Addresses are {@code chunk << 32 | pos}.
  */
 final class ByteArena {
-  private static final int CHUNK = 1 << 20;
+  private static final int CHUNK = 1 << 18;
 
   private final List<byte[]> chunks = new ArrayList<>();
   private byte[] current;

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /** A growable column of longs in fixed-size chunks, so growing never copies the whole column. */
 final class LongColumn {
-  static final int SHIFT = 16;
+  static final int SHIFT = 15;
   static final int CHUNK = 1 << SHIFT;
   static final int MASK = CHUNK - 1;
 
