@@ -105,6 +105,14 @@ read -r DEF_WALL DEF_RSS DEF_RC <"$OUT/analyze-default.measure"
 DEF_GC=$("$JAVA" "-Xmx$HEAP" -XX:+PrintFlagsFinal -version 2>/dev/null \
     | awk '$2 ~ /^Use(Serial|Parallel|G1|Z|Shenandoah)GC$/ && $4 == "true" {print $2}' | head -n 1)
 
+echo "== (d) JAVA_OPTS=-Xmx$HEAP ./traceguard analyze: the launcher's flags (huge pages where offered)"
+if [[ "$JAR" == "$ROOT/cli/target/traceguard.jar" ]]; then
+    JAVA_OPTS="-Xmx$HEAP" run_measured "$OUT/analyze-launcher" "$ROOT/traceguard" analyze --fail-on never --format json "$DUMP"
+    read -r LAU_WALL LAU_RSS LAU_RC <"$OUT/analyze-launcher.measure"
+else
+    LAU_WALL=n/a; LAU_RSS=0; LAU_RC="not run: JAR is not the launcher's jar"
+fi
+
 echo
 echo "== summary"
 printf '%-30s %s\n' "dump" "$DUMP"
@@ -115,4 +123,5 @@ printf '%-30s %s MiB/s\n' "analyze throughput" "$MIBS"
 printf '%-30s %s\n' "analyze / floor" "$RATIO"
 printf '%-30s %s (max heap after GC %s, %s GC pauses)\n' "stayed in -Xmx$HEAP" "$IN_HEAP" "$MAX_AFTER_GC" "$GCS"
 printf '%-30s %s s (exit %s), peak RSS %s MiB\n' "analyze wall, ${DEF_GC:-default GC}" "$DEF_WALL" "$DEF_RC" "$((DEF_RSS / 1024))"
+printf '%-30s %s s (exit %s), peak RSS %s MiB\n' "analyze wall, ./traceguard" "$LAU_WALL" "$LAU_RC" "$((LAU_RSS / 1024))"
 [[ "$IN_HEAP" == yes && ( "$DEF_RC" == 0 || "$DEF_RC" == 3 ) ]]

@@ -101,6 +101,11 @@ final class ParallelLines implements AutoCloseable {
     /** Empties the recording for another line. */
     void reset() {
       events.clear();
+      // Drop what the copies point to: a recording waiting for reuse must not keep this line's
+      // strings alive through the next collections.
+      for (int i = 0; i < used; i++) {
+        spans.get(i).clear();
+      }
       used = 0;
       needsReadingThread = false;
       if (spans.size() > MAX_KEPT_SPANS) {
