@@ -6,7 +6,7 @@
 #   SPANS=1000000 bench/analyze-bench.sh        # smaller dump
 #   DUMP=/data/big.jsonl bench/analyze-bench.sh # any existing dump
 #
-# Environment: SPANS (5000000), SERVICES (40), DUMP (bench/out/dump-<SPANS>.jsonl), HEAP (1g),
+# Environment: SPANS (5000000), SERVICES (40), DUMP (bench/out/dump-<SPANS>.jsonl), HEAP (1g), RUNS (3),
 # JAVA (java), PYTHON (python3), JAR (cli/target/traceguard.jar). Writes logs to bench/out/ (git-ignored).
 # Exit status: 0 when analyze finished within the heap (serial GC, and the JVM's default
 # collector), 1 otherwise.
@@ -17,6 +17,7 @@ cd "$ROOT"
 SPANS="${SPANS:-5000000}"
 SERVICES="${SERVICES:-40}"
 HEAP="${HEAP:-1g}"
+RUNS="${RUNS:-3}"
 JAVA="${JAVA:-java}"
 PYTHON="${PYTHON:-python3}"
 OUT="$ROOT/bench/out"
@@ -69,18 +70,30 @@ BYTES=$(stat -c %s "$DUMP")
 echo "== dump: $DUMP ($BYTES bytes)"
 "$JAVA" -version 2>&1 | head -n 1
 
-echo "== (a) parse floor: Jackson token scan"
-run_measured "$OUT/scan" "$JAVA" -cp "$JAR" bench/JacksonScan.java "$DUMP"
-cat "$OUT/scan.stdout"
-read -r SCAN_WALL SCAN_RSS SCAN_RC <"$OUT/scan.measure"
-SCAN_S=$(sed -n 's/^SCAN_SECONDS=//p' "$OUT/scan.stdout" | head -n 1)
-SCAN_S="${SCAN_S:-$SCAN_WALL}"
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-echo "== (b) traceguard analyze, -Xmx$HEAP, serial GC"
-rm -f "$OUT/gc.log"
-run_measured "$OUT/analyze" "$JAVA" "-Xmx$HEAP" -XX:+UseSerialGC "-Xlog:gc:file=$OUT/gc.log" \
-    -jar "$JAR" analyze --fail-on never --format json "$DUMP"
-read -r AN_WALL AN_RSS AN_RC <"$OUT/analyze.measure"
+# Each of (a) and (b) runs RUNS times, alternating, in fresh JVMs; the ratio is of the medians
+# (one run of each swings by 30% on a shared machine).
+SCANS=(); WALLS=()
+for run in $(seq "$RUNS"); do
+    echo "== (a) parse floor: Jackson token scan (run $run of $RUNS)"
+    run_measured "$OUT/scan" "$JAVA" -cp "$JAR" bench/JacksonScan.java "$DUMP"
+    cat "$OUT/scan.stdout"
+    read -r SCAN_WALL SCAN_RSS SCAN_RC <"$OUT/scan.measure"
+    s=$(sed -n 's/^SCAN_SECONDS=//p' "$OUT/scan.stdout" | head -n 1)
+    SCANS+=("${s:-$SCAN_WALL}")
+
+    echo "== (b) traceguard analyze, -Xmx$HEAP, serial GC (run $run of $RUNS)"
+    rm -f "$OUT/gc.log"
+    run_measured "$OUT/analyze" "$JAVA" "-Xmx$HEAP" -XX:+UseSerialGC "-Xlog:gc:file=$OUT/gc.log" \
+        -jar "$JAR" analyze --fail-on never --format json "$DUMP"
+    read -r AN_WALL AN_RSS AN_RC <"$OUT/analyze.measure"
+    WALLS+=("$AN_WALL")
+    echo "   scan ${SCANS[-1]} s, analyze $AN_WALL s (exit $AN_RC)"
+done
+SCAN_S=$(printf '%s\n' "${SCANS[@]}" | median)
+AN_WALL=$(printf '%s\n' "${WALLS[@]}" | median)
+
 OOM=no
 if grep -q "OutOfMemoryError" "$OUT/analyze.stderr" 2>/dev/null; then OOM=yes; fi
 # heap after GC: "... Pause Young (Allocation Failure) 301M->120M(989M) 35.1ms". A young
@@ -117,8 +130,8 @@ echo
 echo "== summary"
 printf '%-30s %s\n' "dump" "$DUMP"
 printf '%-30s %s\n' "size" "$(awk -v n="$BYTES" 'BEGIN {printf "%.2f GiB", n / 1073741824}')"
-printf '%-30s %s s\n' "scan floor (in-process)" "$SCAN_S"
-printf '%-30s %s s (exit %s), peak RSS %s MiB\n' "analyze wall" "$AN_WALL" "$AN_RC" "$((AN_RSS / 1024))"
+printf '%-30s %s s  (median; runs: %s)\n' "scan floor (in-process)" "$SCAN_S" "${SCANS[*]}"
+printf '%-30s %s s  (median; runs: %s; last exit %s), peak RSS %s MiB\n' "analyze wall" "$AN_WALL" "${WALLS[*]}" "$AN_RC" "$((AN_RSS / 1024))"
 printf '%-30s %s MiB/s\n' "analyze throughput" "$MIBS"
 printf '%-30s %s\n' "analyze / floor" "$RATIO"
 printf '%-30s %s (max heap after GC %s, %s GC pauses)\n' "stayed in -Xmx$HEAP" "$IN_HEAP" "$MAX_AFTER_GC" "$GCS"

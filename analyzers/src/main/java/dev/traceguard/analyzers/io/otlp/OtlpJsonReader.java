@@ -87,6 +87,14 @@ public final class OtlpJsonReader implements FormatReader {
   interface Sink {
     void span(MutableSpan s);
 
+    /**
+     * A span for the parser to fill and pass to {@link #span}: {@code reusable} (the parser's own)
+     * unless the sink keeps spans, which then saves copying.
+     */
+    default MutableSpan spanToFill(MutableSpan reusable) {
+      return reusable;
+    }
+
     /** Told of a span about to be passed to {@link #span} soon, among others. */
     default long prepare(MutableSpan s) {
       return 0;
@@ -380,7 +388,8 @@ public final class OtlpJsonReader implements FormatReader {
   }
 
   private long currentLine(JsonParser p) {
-    return lineBase + Math.max(1, p.currentLocation().getLineNr());
+    // A JSON line is one line: no need to ask the parser (which makes a location object) there.
+    return documentMode ? lineBase + Math.max(1, p.currentLocation().getLineNr()) : lineBase + 1;
   }
 
   @FunctionalInterface
@@ -492,7 +501,7 @@ public final class OtlpJsonReader implements FormatReader {
               p.skipChildren();
               continue;
             }
-            MutableSpan s = st.resource == null ? new MutableSpan() : span;
+            MutableSpan s = st.resource == null ? new MutableSpan() : out.spanToFill(span);
             s.clear();
             readSpan(p, s);
             s.scopeName = scope;

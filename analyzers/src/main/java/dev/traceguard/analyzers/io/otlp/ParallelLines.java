@@ -61,18 +61,26 @@ final class ParallelLines implements AutoCloseable {
     private record Note(int kind, String text) {}
 
     @Override
+    public MutableSpan spanToFill(MutableSpan reusable) {
+      if (used == spans.size()) {
+        spans.add(new MutableSpan());
+      }
+      return spans.get(used);
+    }
+
+    @Override
     public void span(MutableSpan s) {
-      MutableSpan copy;
-      if (used < spans.size()) {
-        copy = spans.get(used);
-      } else {
-        copy = new MutableSpan();
-        spans.add(copy);
+      if (used == spans.size()) {
+        spans.add(new MutableSpan());
+      }
+      MutableSpan own = spans.get(used);
+      if (own != s) {
+        // Spans read before their resource come from the parser's own list: copy those.
+        own.copyFrom(s);
       }
       used++;
-      copy.copyFrom(s);
-      prehash(copy);
-      events.add(copy);
+      prehash(own);
+      events.add(own);
     }
 
     @Override
