@@ -91,6 +91,11 @@ for run in $(seq "$RUNS"); do
     WALLS+=("$AN_WALL")
     echo "   scan ${SCANS[-1]} s, analyze $AN_WALL s (exit $AN_RC)"
 done
+PAIRS=()
+for i in "${!SCANS[@]}"; do
+    PAIRS+=("$(awk -v a="${WALLS[$i]}" -v b="${SCANS[$i]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print 0 }')")
+done
+PAIR_RATIO=$(printf '%s\n' "${PAIRS[@]}" | median)
 SCAN_S=$(printf '%s\n' "${SCANS[@]}" | median)
 AN_WALL=$(printf '%s\n' "${WALLS[@]}" | median)
 
@@ -133,7 +138,8 @@ printf '%-30s %s\n' "size" "$(awk -v n="$BYTES" 'BEGIN {printf "%.2f GiB", n / 1
 printf '%-30s %s s  (median; runs: %s)\n' "scan floor (in-process)" "$SCAN_S" "${SCANS[*]}"
 printf '%-30s %s s  (median; runs: %s; last exit %s), peak RSS %s MiB\n' "analyze wall" "$AN_WALL" "${WALLS[*]}" "$AN_RC" "$((AN_RSS / 1024))"
 printf '%-30s %s MiB/s\n' "analyze throughput" "$MIBS"
-printf '%-30s %s\n' "analyze / floor" "$RATIO"
+printf '%-30s %s  (ratio of the medians)\n' "analyze / floor" "$RATIO"
+printf '%-30s %s  (median of the runs'"'"' own ratios: %s)\n' "analyze / floor, per run" "$PAIR_RATIO" "${PAIRS[*]}"
 printf '%-30s %s (max heap after GC %s, %s GC pauses)\n' "stayed in -Xmx$HEAP" "$IN_HEAP" "$MAX_AFTER_GC" "$GCS"
 printf '%-30s %s s (exit %s), peak RSS %s MiB\n' "analyze wall, ${DEF_GC:-default GC}" "$DEF_WALL" "$DEF_RC" "$((DEF_RSS / 1024))"
 printf '%-30s %s s (exit %s), peak RSS %s MiB\n' "analyze wall, ./traceguard" "$LAU_WALL" "$LAU_RC" "$((LAU_RSS / 1024))"
