@@ -208,6 +208,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    try {
+      return analyze();
+    } finally {
+      // --threads holds for this run only (the shell runs more commands in the same JVM).
+      Parallelism.set(0);
+    }
+  }
+
+  private Integer analyze() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
     Severity threshold;
