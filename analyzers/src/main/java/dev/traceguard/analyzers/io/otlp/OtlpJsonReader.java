@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.traceguard.analyzers.Parallelism;
@@ -49,6 +50,8 @@ public final class OtlpJsonReader implements FormatReader {
                   .maxStringLength(16 * 1024 * 1024)
                   .maxNumberLength(400)
                   .build())
+          // Correctly rounded like Double.parseDouble, several times faster.
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
           .build();
 
   private ReadContext ctx;

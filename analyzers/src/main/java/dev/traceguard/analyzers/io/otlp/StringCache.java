@@ -1,5 +1,7 @@
 package dev.traceguard.analyzers.io.otlp;
 
+import java.util.Arrays;
+
 /**
  * Hands back the same {@code String} for text that repeats (attribute keys, span names, most
  * attribute values), so parsing does not make a new string of each: fewer, cheaper collections
@@ -9,32 +11,30 @@ package dev.traceguard.analyzers.io.otlp;
 final class StringCache {
   private static final int MAX_LENGTH = 64;
   private final String[] slots = new String[1 << 12];
+  /** The characters of each slot's string, for a vectorised comparison. */
+  private final char[][] chars = new char[1 << 12][];
 
   /** The text of {@code chars[off, off + len)}. */
   String get(char[] chars, int off, int len) {
     if (len > MAX_LENGTH) {
       return new String(chars, off, len);
     }
-    int h = 0;
-    for (int i = off; i < off + len; i++) {
-      h = 31 * h + chars[i];
+    if (len == 0) {
+      return "";
     }
+    // A few characters pick the slot (a full hash costs more than the comparison it saves); the
+    // comparison decides.
+    int h = len * 0x9E3779B9 + chars[off] * 31 + chars[off + len - 1] * 961 + chars[off + (len >> 1)] * 29791
+        + chars[off + len - 2 >= off ? off + len - 2 : off] * 923521;
+    h ^= h >>> 15;
     int slot = (h ^ (h >>> 12)) & (slots.length - 1);
-    String s = slots[slot];
-    if (s != null && s.hashCode() == h && s.length() == len && same(s, chars, off)) {
-      return s;
+    char[] cached = this.chars[slot];
+    if (cached != null && cached.length == len && Arrays.equals(cached, 0, len, chars, off, off + len)) {
+      return slots[slot];
     }
-    s = new String(chars, off, len);
+    String s = new String(chars, off, len);
     slots[slot] = s;
+    this.chars[slot] = Arrays.copyOfRange(chars, off, off + len);
     return s;
-  }
-
-  private static boolean same(String s, char[] chars, int off) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) != chars[off + i]) {
-        return false;
-      }
-    }
-    return true;
   }
 }
