@@ -38,16 +38,21 @@ public final class SideBySide {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while analysing", e);
     } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException) {
-        throw (RuntimeException) c;
-      }
-      if (c instanceof Error) {
-        throw (Error) c;
-      }
-      throw new IllegalStateException(c);
+      throw unchecked(e);
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * What a task failed with, to be thrown on the waiting thread: its own unchecked exception or
+   * error as it is, anything else wrapped.
+   */
+  public static RuntimeException unchecked(ExecutionException e) {
+    Throwable c = e.getCause();
+    if (c instanceof Error) {
+      throw (Error) c;
+    }
+    return c instanceof RuntimeException ? (RuntimeException) c : new IllegalStateException(c);
   }
 }

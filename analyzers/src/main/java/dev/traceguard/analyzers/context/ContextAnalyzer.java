@@ -652,9 +652,9 @@ public final class ContextAnalyzer implements Analyzer {
           continue;
         }
         int g = group[i];
-        int[] c = {total[g], asChild[g]};
-        int others = c[0] - 1;
-        if (others < o.contextLostMinOccurrences() || c[1] < o.contextLostChildShare() * others) {
+        int children = asChild[g];
+        int others = total[g] - 1;
+        if (others < o.contextLostMinOccurrences() || children < o.contextLostChildShare() * others) {
           continue;
         }
         // The usual parent, and a live span of it at this moment: the context that was lost.
@@ -680,12 +680,12 @@ public final class ContextAnalyzer implements Analyzer {
             }
           }
         }
-        double share = others == 0 ? 0 : (double) c[1] / others;
+        double share = others == 0 ? 0 : (double) children / others;
         Finding.Builder b = about(finding("context-lost", Severity.WARNING), i)
             .message("span '" + s.name(i) + "' in service " + service(i) + " started a new trace, but is"
-                + " a child in " + c[1] + " of its " + others + " other occurrences ("
+                + " a child in " + children + " of its " + others + " other occurrences ("
                 + Math.round(share * 1000) / 10.0 + "%)")
-            .evidence("childOccurrences", c[1])
+            .evidence("childOccurrences", children)
             .evidence("otherOccurrences", others)
             .evidence("childShare", Math.round(share * 10000) / 10000.0)
             .evidence("threadName", s.attribute(i, "thread.name"));

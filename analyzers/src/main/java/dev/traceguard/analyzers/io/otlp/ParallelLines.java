@@ -1,12 +1,12 @@
 package dev.traceguard.analyzers.io.otlp;
 
+import dev.traceguard.analyzers.SideBySide;
 import dev.traceguard.analyzers.io.LineSource;
 import dev.traceguard.analyzers.model.MutableSpan;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.SequenceInputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -215,17 +215,10 @@ final class ParallelLines implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while reading");
     } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof IOException) {
-        throw (IOException) c;
+      if (e.getCause() instanceof IOException) {
+        throw (IOException) e.getCause();
       }
-      if (c instanceof RuntimeException) {
-        throw (RuntimeException) c;
-      }
-      if (c instanceof Error) {
-        throw (Error) c;
-      }
-      throw new UncheckedIOException(new IOException(c));
+      throw SideBySide.unchecked(e);
     }
     if (r.needsReadingThread) {
       owner.readLineHere(p.lineNumber(), new ByteArrayInputStream(p.bytes(), 0, p.length()));
