@@ -19,13 +19,14 @@ import jcuda.runtime.JCuda;
  * A small JCuda application for bench/gpu-device-check.sh: launches the bench's spin kernel
  * through JCudaHooks (the drop-in launch calls) at a fixed rate on two streams, then reads the
  * kernel statistics back through the MBean, as traceguard profile would over JMX.
- * Usage: GpuWorkload [launches] [launchesPerSecond] [kernelMicros]
+ * Usage: GpuWorkload [launches] [launchesPerSecond] [kernelMicros] [maxTimedPerSecond, 0: all]
  */
 public final class GpuWorkload {
   public static void main(String[] args) throws Exception {
     int launches = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     int rate = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     long kernelNanos = (args.length > 2 ? Long.parseLong(args[2]) : 20) * 1_000;
+    long budget = args.length > 3 ? Long.parseLong(args[3]) : 0;
     if (!dev.traceguard.gpu.GpuProbe.probe().ok()) {
       System.out.println("workload: " + dev.traceguard.gpu.GpuProbe.probe().reason());
       System.exit(20);
@@ -51,7 +52,7 @@ public final class GpuWorkload {
     double untimed = (System.nanoTime() - t0) / 2000.0;
     JCuda.cudaDeviceSynchronize();
 
-    GpuKernelStats mbean = JCudaHooks.install(8192, 256);
+    GpuKernelStats mbean = JCudaHooks.install(8192, 256, budget);
     if (mbean == null) {
       System.out.println("workload: CUDA unavailable");
       System.exit(20);
@@ -77,12 +78,12 @@ public final class GpuWorkload {
     }
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     ObjectName name = new ObjectName(GpuKernelStats.OBJECT_NAME);
-    System.out.printf(Locale.ROOT, "workload: %d launches at %.0f/s, expected kernel time %d ns%n", launches,
-        launches * 1e9 / elapsed, kernelNanos);
+    System.out.printf(Locale.ROOT, "workload: %d launches at %.0f/s, expected kernel time %d ns, timed at most %s%n",
+        launches, launches * 1e9 / elapsed, kernelNanos, budget == 0 ? "every launch" : budget + " launches/s");
     for (CompositeData d : (CompositeData[]) server.getAttribute(name, "Kernels")) {
       KernelStat k = KernelStat.from(d);
-      System.out.printf(Locale.ROOT, "kernel %s: count %d, total %d ns, p50 %d ns, p99 %d ns%n", k.getKernel(),
-          k.getCount(), k.getTotalNanos(), k.getP50Nanos(), k.getP99Nanos());
+      System.out.printf(Locale.ROOT, "kernel %s: count %d, timed %d, total %d ns, p50 %d ns, p99 %d ns%n",
+          k.getKernel(), k.getCount(), k.getTimed(), k.getTotalNanos(), k.getP50Nanos(), k.getP99Nanos());
     }
     for (CompositeData d : (CompositeData[]) server.getAttribute(name, "Streams")) {
       StreamStat s = StreamStat.from(d);
@@ -90,10 +91,12 @@ public final class GpuWorkload {
           s.getStream(), s.getLaunches(), s.getBusyNanos(), s.getUtilisation(), s.getBusySamples(), s.getIdleSamples());
     }
     long cpu = (Long) server.getAttribute(name, "HarvestCpuNanos");
-    System.out.printf(Locale.ROOT, "timed %d, untimed %d, pending %d%n", server.getAttribute(name, "TimedLaunches"),
-        server.getAttribute(name, "UntimedLaunches"), server.getAttribute(name, "Pending"));
-    System.out.printf(Locale.ROOT, "timing overhead per launch: %.0f ns (event records); launch call %.0f ns timed vs"
-        + " %.0f ns untimed%n", (Double) server.getAttribute(name, "TimingOverheadNanosPerLaunch"),
+    System.out.printf(Locale.ROOT, "timed %d, untimed %d, unsampled %d (timed share now %.3f), pending %d%n",
+        server.getAttribute(name, "TimedLaunches"), server.getAttribute(name, "UntimedLaunches"),
+        server.getAttribute(name, "UnsampledLaunches"), server.getAttribute(name, "TimedShare"),
+        server.getAttribute(name, "Pending"));
+    System.out.printf(Locale.ROOT, "timing overhead per timed launch: %.0f ns (event records); launch call %.0f ns"
+        + " on average through the hooks vs %.0f ns before install%n", (Double) server.getAttribute(name, "TimingOverheadNanosPerLaunch"),
         (double) launchNanos / launches, untimed);
     System.out.printf(Locale.ROOT, "harvest thread CPU: %.3f%% of one core%n", 100.0 * cpu / elapsed);
     JCudaHooks.uninstall();

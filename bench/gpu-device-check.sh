@@ -55,6 +55,12 @@ with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED
         if n.startswith("META-INF/native/") and not n.endswith("/") and "linux_x86_64" not in n \
                 and not n.endswith("_x86_64.so"):
             continue
+        # What only analyze, replay and shell use (gRPC, protobuf, SQLite, jline): the carry limit
+        # counts the working tree too. prepare checks below that the commands the run uses work
+        # without them.
+        if n.startswith(("io/grpc/", "com/google/", "META-INF/native/", "io/opentelemetry/proto/",
+                         "opentelemetry/proto/", "google/", "org/sqlite/", "org/jline/")):
+            continue
         zout.writestr(item, zin.read(n))
 PY
   javac -d "$dest/classes" -cp "$dest/traceguard.jar" "$here/bench/GpuWorkload.java"
@@ -70,17 +76,51 @@ with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED
             zout.writestr(item, zin.read(n))
 PY
   "$dest/runtime/bin/java" -jar "$dest/traceguard.jar" --version
+  # The trimmed jar must still run what the device run uses: gpu info/bench (no driver here, so
+  # their "no CUDA driver" path) and profile --gpu against a live JVM, table and JSON dump.
+  local check="$dest/check"
+  mkdir -p "$check"
+  printf 'public class Idle { public static void main(String[] a) throws Exception { System.out.println("READY"); Thread.sleep(60000); } }\n' > "$check/Idle.java"
+  javac -d "$check" "$check/Idle.java"
+  "$dest/runtime/bin/java" -cp "$check" Idle > "$check/idle.out" &
+  local idle=$!
+  until grep -q READY "$check/idle.out" 2>/dev/null; do sleep 0.1; done
+  local rc=0
+  for args in "gpu info" "gpu bench" "profile --pid $idle --gpu --duration 2s --interval 1s" \
+      "profile --pid $idle --gpu --duration 2s --interval 1s --format json --out $check/p.jsonl"; do
+    set +e
+    "$dest/runtime/bin/java" -jar "$dest/traceguard.jar" $args > "$check/out.txt" 2>&1
+    rc=$?
+    set -e
+    if grep -q -e NoClassDefFoundError -e ClassNotFoundException "$check/out.txt"; then
+      cat "$check/out.txt" >&2
+      echo "trimmed jar misses classes for: $args" >&2
+      kill "$idle"
+      exit 1
+    fi
+    echo "trimmed jar: '$args' exit $rc"
+  done
+  kill "$idle"; wait "$idle" 2>/dev/null || true
+  rm -rf "$check"
   size=$(du -sm "$dest" | cut -f1)
   echo "prepared $dest: ${size} MiB (runtime $(du -sm "$dest/runtime" | cut -f1) MiB, jar $(du -sm "$dest/traceguard.jar" | cut -f1) MiB)"
-  if [ "$size" -ge 60 ]; then
+  # What travels to the device is this plus the tracked files; together under 64 MiB.
+  local tree
+  tree=$( (cd "$here" && git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1) )
+  local total=$(( $(du -sb "$dest" | cut -f1) + tree ))
+  echo "with the tracked files: $((total / 1048576)) MiB of the 64 MiB that can travel"
+  if [ "$total" -ge $((62 * 1048576)) ]; then
     echo "too big to carry (limit 64 MiB)" >&2
     exit 1
   fi
 }
 
 run() {
-  out="${OUT:-$dest/results}"
-  mkdir -p "$out"
+  # Each step's output goes to its own file under $work, packed into results.tgz at the end (the
+  # device returns at most 8 files).
+  out="$(mktemp -d)"
+  final="${OUT:-$dest/results}"
+  mkdir -p "$final"
   java="$dest/runtime/bin/java"
   tg=("$java" -jar "$dest/traceguard.jar")
   : > "$out/summary.txt"
@@ -103,20 +143,25 @@ run() {
   step gpu-bench "${tg[@]}" gpu bench
   step gpu-bench-json "${tg[@]}" gpu bench --format json --streams 4 --launches 20000 --kernel-time 20us
   step gpu-bench-short "${tg[@]}" gpu bench --streams 2 --launches 20000 --kernel-time 2us
-  step workload "$java" -cp "$dest/traceguard.jar:$dest/classes" GpuWorkload 20000 10000 20
+  # In-process at 10 000 launches/s: every launch timed, then the agent's default budget.
+  step workload-all "$java" -cp "$dest/traceguard.jar:$dest/classes" GpuWorkload 20000 10000 20 0
+  step workload-sampled "$java" -cp "$dest/traceguard.jar:$dest/classes" GpuWorkload 20000 10000 20 2000
   profile_app table --duration 4s --interval 1s
   profile_app json --duration 4s --interval 1s --format json --out "$out/profile-gpu.jsonl"
-  echo "results in $out"
+  profile_app json-all --duration 4s --interval 1s --format json --gpu-max-timed 0
+  tar czf "$final/results.tgz" -C "$out" .
+  cp "$out/summary.txt" "$final/summary.txt"
+  echo "results in $final"
   return $status
 }
 
-# Starts GpuApp (20 us kernels at 5000 launches/s on two streams for 12 s), waits for READY, runs
+# Starts GpuApp (20 us kernels at 10 000 launches/s on two streams for 12 s), waits for READY, runs
 # 'traceguard profile --pid PID --gpu' with the given options as step profile-gpu-NAME, then waits
 # for the app. Without a CUDA driver the app exits at once and the step reports that.
 profile_app() {
   local name="$1"; shift
   local ptx="$here/gpu/src/main/resources/dev/traceguard/gpu/bench/kernels.ptx"
-  "$java" -cp "$dest/jcuda.jar:$dest/app-classes" GpuApp "$ptx" 12 5000 20 > "$out/app-$name.out" 2>&1 &
+  "$java" -cp "$dest/jcuda.jar:$dest/app-classes" GpuApp "$ptx" 12 10000 20 > "$out/app-$name.out" 2>&1 &
   local app=$!
   local waited=0
   until grep -q '^READY' "$out/app-$name.out" 2>/dev/null; do
@@ -139,13 +184,18 @@ profile_app() {
   [ $app_rc -eq 0 ] || status=1
   cat "$out/app-$name.out"
   # The kernel figures the agent measured (expected p50 a little over the 20 us asked for).
-  if [ "$name" = json ]; then
+  if [ "$name" != table ]; then
     python3 - "$out/profile-gpu-$name.out" <<'PY' || true
 import json, sys
 g = json.load(open(sys.argv[1])).get("gpu", {})
+d = json.load(open(sys.argv[1]))
 print("agent: state %s; %s" % (g.get("state"), g.get("status")))
+w = d.get("window", {}).get("seconds") or 0
+if w:
+    print("harvest thread CPU %.3f%% of one core over the %.1f s window" % (100.0 * g.get("harvestCpuNs", 0) / 1e9 / w, w))
+print("unsampled %s, timed share now %s" % (g.get("unsampledLaunches"), g.get("timedShare")))
 for k in g.get("kernels", []):
-    print("kernel %-12s count %8d  total %12d ns  p50 %8d ns  p99 %8d ns" % (k["kernel"], k["count"], k["totalNs"], k["p50Ns"], k["p99Ns"]))
+    print("kernel %-12s count %8d  timed %8d  total %12d ns  p50 %8d ns  p99 %8d ns" % (k["kernel"], k["count"], k.get("timed", 0), k.get("totalNs", 0), k.get("p50Ns", 0), k.get("p99Ns", 0)))
 for s in g.get("streams", []):
     print("stream %-40s launches %8d  utilisation %s" % (s["stream"], s["launches"], s.get("utilisation")))
 print("timed %s, untimed %s, timing overhead %s ns per launch, harvest CPU %s ns, removed %s" % (g.get("timedLaunches"), g.get("untimedLaunches"), g.get("timingOverheadNsPerLaunch"), g.get("harvestCpuNs"), g.get("agentRemoved")))

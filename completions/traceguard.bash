@@ -365,7 +365,7 @@ function _picocli_traceguard_profile() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '--no-jfr' '--gpu' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-p' '--pid' '-d' '--duration' '-i' '--interval' '--out' '--jfr' '-f' '--format' '--attach-timeout' '--fail-on'"
+  local arg_opts="'-p' '--pid' '-d' '--duration' '-i' '--interval' '--out' '--jfr' '--gpu-max-timed' '-f' '--format' '--attach-timeout' '--fail-on'"
   local FORMAT_option_args=("table" "json") # --format values
 
   type compopt &>/dev/null && compopt +o default
@@ -391,6 +391,9 @@ function _picocli_traceguard_profile() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--gpu-max-timed')
+      return
       ;;
     '-f'|'--format')
       local IFS=$'\n'

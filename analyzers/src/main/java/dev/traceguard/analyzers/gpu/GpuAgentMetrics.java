@@ -34,6 +34,8 @@ public final class GpuAgentMetrics {
   public static final String TIMED = "traceguard.gpu.launches.timed";
   /** Launches not timed: every event pair in flight, or an event call failed (counter). */
   public static final String UNTIMED = "traceguard.gpu.launches.untimed";
+  /** Launches left untimed by the sampling budget (counter). */
+  public static final String UNSAMPLED = "traceguard.gpu.launches.unsampled";
   /** Mean host time the timing adds to one launch, s (gauge). */
   public static final String OVERHEAD = "traceguard.gpu.timing.overhead";
   /** CPU time of the agent's harvest thread, s (counter). */

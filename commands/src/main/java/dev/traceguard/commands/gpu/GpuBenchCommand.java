@@ -10,10 +10,12 @@ import dev.traceguard.commands.VersionProvider;
 import dev.traceguard.gpu.CudaError;
 import dev.traceguard.gpu.GpuProbe;
 import dev.traceguard.gpu.GpuStatus;
+import dev.traceguard.gpu.agent.JCudaHooks;
 import dev.traceguard.gpu.bench.BenchResult;
 import dev.traceguard.gpu.bench.BenchSettings;
 import dev.traceguard.gpu.bench.BenchVerdict;
 import dev.traceguard.gpu.bench.GpuBench;
+import dev.traceguard.gpu.bench.PacedResult;
 import dev.traceguard.gpu.timing.KernelTiming;
 import dev.traceguard.gpu.timing.StreamTiming;
 import java.io.IOException;
@@ -158,10 +160,23 @@ public final class GpuBenchCommand implements Callable<Integer> {
     BenchVerdict v = r.verdict();
     out.printf(Locale.ROOT, "timing overhead per launch: %s (event records, host time; target < 5 µs: %s)%n",
         GpuText.nanos(r.timing().overheadPerLaunchNanos()), v.overheadUnderTarget() ? "met" : "missed");
-    out.printf(Locale.ROOT, "empty-kernel launch: %s untimed, %s timed%n", GpuText.nanos(r.launchNanosUntimed()),
-        GpuText.nanos(r.launchNanosTimed()));
-    out.printf(Locale.ROOT, "harvest thread CPU: %.2f%% of one core at %.0f launches/s%n", 100 * r.harvestCpuShare(),
-        r.launchesPerSecond());
+    out.printf(Locale.ROOT, "empty-kernel launch: %s untimed, %s timed (host time of the launch call)%n",
+        GpuText.nanos(r.launchNanosUntimed()), GpuText.nanos(r.launchNanosTimed()));
+    out.printf(Locale.ROOT, "event floor: an event pair around an empty kernel measures %s (the launch's submission"
+        + " and start-up on an idle stream); the spin kernel is checked against its time plus this%n",
+        GpuText.nanos(r.eventFloorNanos()));
+    out.printf(Locale.ROOT, "harvest: %s per cudaEventElapsedTime (one per timed launch), %s per cudaEventQuery;"
+        + " every launch timed at %.0f launches/s: %.2f%% of one core%n", GpuText.nanos(r.elapsedCallNanos()),
+        GpuText.nanos(r.queryCallNanos()), r.launchesPerSecond(), 100 * r.harvestCpuShare());
+    PacedResult p = r.paced();
+    if (p != null) {
+      out.printf(Locale.ROOT, "paced as the agent times (at most %d timed launches/s): %.0f launches/s, %d timed"
+          + " (%.0f%%), launch call %s on average; harvest thread CPU %.2f%% of one core (target < 1%%: %s)%n",
+          JCudaHooks.DEFAULT_MAX_TIMED_PER_SECOND, p.launchesPerSecond(), p.timing().timedLaunches(),
+          100.0 * p.timing().timedLaunches() / Math.max(1, p.timing().timedLaunches() + p.timing().unsampledLaunches()
+              + p.timing().untimedLaunches()), GpuText.nanos(p.launchHostNanos()), 100 * p.harvestCpuShare(),
+          v.harvestUnderTarget() ? "met" : "missed");
+    }
     out.printf(Locale.ROOT, "long kernel: event %s, host wall %s: %s%n", GpuText.nanos(r.longKernelEventNanos()),
         GpuText.nanos(r.longKernelWallNanos()), v.eventMatchesWall() ? "agree" : "DISAGREE");
     out.println(v.passed() ? "self-check passed" : "self-check FAILED");
@@ -185,6 +200,7 @@ public final class GpuBenchCommand implements Callable<Integer> {
         g.writeStartObject();
         g.writeStringField("kernel", k.kernel());
         g.writeNumberField("count", k.count());
+        g.writeNumberField("timed", k.timed());
         g.writeNumberField("totalNanos", k.totalNanos());
         g.writeNumberField("p50Nanos", k.p50Nanos());
         g.writeNumberField("p99Nanos", k.p99Nanos());
@@ -207,8 +223,23 @@ public final class GpuBenchCommand implements Callable<Integer> {
       g.writeNumberField("timingOverheadPerLaunchNanos", Math.round(r.timing().overheadPerLaunchNanos()));
       g.writeNumberField("launchNanosUntimed", Math.round(r.launchNanosUntimed()));
       g.writeNumberField("launchNanosTimed", Math.round(r.launchNanosTimed()));
+      g.writeNumberField("eventFloorNanos", r.eventFloorNanos());
       g.writeNumberField("launchesPerSecond", Math.round(r.launchesPerSecond()));
       g.writeNumberField("harvestCpuShare", Math.round(r.harvestCpuShare() * 1e6) / 1e6);
+      g.writeNumberField("elapsedCallNanos", Math.round(r.elapsedCallNanos()));
+      g.writeNumberField("queryCallNanos", Math.round(r.queryCallNanos()));
+      PacedResult p = r.paced();
+      if (p != null) {
+        g.writeObjectFieldStart("paced");
+        g.writeNumberField("maxTimedPerSecond", JCudaHooks.DEFAULT_MAX_TIMED_PER_SECOND);
+        g.writeNumberField("launchesPerSecond", Math.round(p.launchesPerSecond()));
+        g.writeNumberField("timedLaunches", p.timing().timedLaunches());
+        g.writeNumberField("unsampledLaunches", p.timing().unsampledLaunches());
+        g.writeNumberField("untimedLaunches", p.timing().untimedLaunches());
+        g.writeNumberField("launchHostNanos", Math.round(p.launchHostNanos()));
+        g.writeNumberField("harvestCpuShare", Math.round(p.harvestCpuShare() * 1e6) / 1e6);
+        g.writeEndObject();
+      }
       g.writeNumberField("longKernelEventNanos", r.longKernelEventNanos());
       g.writeNumberField("longKernelWallNanos", r.longKernelWallNanos());
       g.writeObjectFieldStart("verdict");
@@ -217,9 +248,10 @@ public final class GpuBenchCommand implements Callable<Integer> {
       g.writeBooleanField("kernelMatchesExpected", v.kernelMatchesExpected());
       g.writeBooleanField("allHarvested", v.allHarvested());
       g.writeBooleanField("overheadUnderTarget", v.overheadUnderTarget());
+      g.writeBooleanField("harvestUnderTarget", v.harvestUnderTarget());
       g.writeArrayFieldStart("problems");
-      for (String p : v.problems()) {
-        g.writeString(p);
+      for (String problem : v.problems()) {
+        g.writeString(problem);
       }
       g.writeEndArray();
       g.writeEndObject();

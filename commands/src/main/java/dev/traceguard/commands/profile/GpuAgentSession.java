@@ -3,6 +3,7 @@ package dev.traceguard.commands.profile;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.traceguard.analyzers.gpu.GpuAgentMetrics;
 import dev.traceguard.gpu.agent.GpuKernelStats;
+import dev.traceguard.gpu.agent.JCudaHooks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -34,10 +35,11 @@ final class GpuAgentSession implements AutoCloseable {
   static final String RESOURCE = "/dev/traceguard/gpu/agent/traceguard-gpu-agent.jar";
 
   private static final String[] ATTRIBUTES = {"State", "Status", "RedirectedClasses", "Kernels", "Streams",
-      "TimedLaunches", "UntimedLaunches", "Pending", "TimingOverheadNanosPerLaunch", "HarvestCpuNanos"};
+      "TimedLaunches", "UntimedLaunches", "UnsampledLaunches", "TimedShare", "Pending", "TimingOverheadNanosPerLaunch",
+      "HarvestCpuNanos"};
 
-  /** One kernel's figures. */
-  record Kernel(String name, long count, long totalNanos, long p50Nanos, long p99Nanos) {}
+  /** One kernel's figures: launches counted, launches timed (p50 and p99 are theirs), total time. */
+  record Kernel(String name, long count, long timed, long totalNanos, long p50Nanos, long p99Nanos) {}
 
   /** One stream's figures. */
   record Stream(String stream, long launches, long busyNanos, double utilisation, long busySamples,
@@ -45,7 +47,8 @@ final class GpuAgentSession implements AutoCloseable {
 
   /** One read of the MBean. */
   record Reading(String state, String status, int redirectedClasses, List<Kernel> kernels, List<Stream> streams,
-      long timed, long untimed, int pending, double overheadNanos, long harvestCpuNanos) {}
+      long timed, long untimed, long unsampled, double timedShare, int pending, double overheadNanos,
+      long harvestCpuNanos) {}
 
   private final long pid;
   private final MBeanServerConnection mbs;
@@ -79,13 +82,23 @@ final class GpuAgentSession implements AutoCloseable {
    * @param notes where to add what the user should know
    */
   static GpuAgentSession load(JvmConnection c, Properties props, Duration lease, Duration timeout, List<String> notes) {
+    return load(c, props, lease, timeout, JCudaHooks.DEFAULT_MAX_TIMED_PER_SECOND, notes);
+  }
+
+  /**
+   * Loads the agent into the JVM of {@code c}, timing at most {@code maxTimedPerSecond} launches
+   * per second (0: every launch); see {@link #load(JvmConnection, Properties, Duration, Duration,
+   * List)}. An agent already running in the target keeps the budget it was loaded with.
+   */
+  static GpuAgentSession load(JvmConnection c, Properties props, Duration lease, Duration timeout,
+      long maxTimedPerSecond, List<String> notes) {
     long pid = c.pid();
     String failure = null;
     Path jar = null;
     try {
       String[] where = new String[1];
       jar = extract(pid, where);
-      c.loadAgent(where[0], "lease=" + Math.max(1, lease.toMillis()), timeout);
+      c.loadAgent(where[0], "lease=" + Math.max(1, lease.toMillis()) + ",rate=" + maxTimedPerSecond, timeout);
       if (!c.mbeans().isRegistered(new ObjectName(GpuKernelStats.OBJECT_NAME))) {
         failure = "the agent loaded but registered no MBean";
       }
@@ -198,6 +211,9 @@ final class GpuAgentSession implements AutoCloseable {
     last = r;
     for (Kernel k : r.kernels()) {
       s.counter(GpuAgentMetrics.KERNEL_LAUNCHES, k.count(), "{launch}", GpuAgentMetrics.KERNEL, k.name());
+      if (k.timed() == 0) {
+        continue;
+      }
       s.counter(GpuAgentMetrics.KERNEL_TIME, k.totalNanos() / 1e9, "s", GpuAgentMetrics.KERNEL, k.name());
       s.gauge(GpuAgentMetrics.KERNEL_P50, k.p50Nanos() / 1e9, "s", GpuAgentMetrics.KERNEL, k.name());
       s.gauge(GpuAgentMetrics.KERNEL_P99, k.p99Nanos() / 1e9, "s", GpuAgentMetrics.KERNEL, k.name());
@@ -215,6 +231,7 @@ final class GpuAgentSession implements AutoCloseable {
     if (!GpuKernelStats.UNAVAILABLE.equals(r.state())) {
       s.counter(GpuAgentMetrics.TIMED, r.timed(), "{launch}");
       s.counter(GpuAgentMetrics.UNTIMED, r.untimed(), "{launch}");
+      s.counter(GpuAgentMetrics.UNSAMPLED, r.unsampled(), "{launch}");
       s.gauge(GpuAgentMetrics.OVERHEAD, r.overheadNanos() / 1e9, "s");
       s.counter(GpuAgentMetrics.HARVEST_CPU, r.harvestCpuNanos() / 1e9, "s");
     }
@@ -229,8 +246,9 @@ final class GpuAgentSession implements AutoCloseable {
     List<Kernel> kernels = new ArrayList<>();
     if (v.get("Kernels") instanceof CompositeData[] ks) {
       for (CompositeData d : ks) {
-        kernels.add(new Kernel(String.valueOf(d.get("kernel")), num(d, "count"), num(d, "totalNanos"),
-            num(d, "p50Nanos"), num(d, "p99Nanos")));
+        long count = num(d, "count");
+        kernels.add(new Kernel(String.valueOf(d.get("kernel")), count, d.containsKey("timed") ? num(d, "timed") : count,
+            num(d, "totalNanos"), num(d, "p50Nanos"), num(d, "p99Nanos")));
       }
     }
     List<Stream> streams = new ArrayList<>();
@@ -243,7 +261,8 @@ final class GpuAgentSession implements AutoCloseable {
     }
     return new Reading(String.valueOf(v.get("State")), String.valueOf(v.get("Status")),
         (int) num(v.get("RedirectedClasses")), List.copyOf(kernels), List.copyOf(streams), num(v.get("TimedLaunches")),
-        num(v.get("UntimedLaunches")), (int) num(v.get("Pending")),
+        num(v.get("UntimedLaunches")), num(v.get("UnsampledLaunches")),
+        v.get("TimedShare") instanceof Number share ? share.doubleValue() : 1.0, (int) num(v.get("Pending")),
         v.get("TimingOverheadNanosPerLaunch") instanceof Number n ? n.doubleValue() : Double.NaN,
         num(v.get("HarvestCpuNanos")));
   }
@@ -297,13 +316,22 @@ final class GpuAgentSession implements AutoCloseable {
     } else {
       out.add("GPU       " + r.status());
       out.add(String.format(Locale.ROOT, "          %d launches timed, %d untimed, %d pending; timing overhead %s per"
-          + " launch, harvest thread CPU %s", r.timed(), r.untimed(), r.pending(), time(r.overheadNanos()),
+          + " timed launch, harvest thread CPU %s", r.timed(), r.untimed(), r.pending(), time(r.overheadNanos()),
           time(r.harvestCpuNanos())));
+      boolean sampled = r.unsampled() > 0;
+      if (sampled) {
+        out.add(String.format(Locale.ROOT, "          %d launches left untimed by the sampling budget (timing %s of"
+            + " launches now); totals and busy times are scaled up from the timed launches", r.unsampled(),
+            ProfileView.pct(r.timedShare())));
+      }
       if (!r.kernels().isEmpty()) {
-        out.add(String.format(Locale.ROOT, "  %-40s %10s %11s %11s %11s", "kernel", "launches", "total", "p50", "p99"));
+        out.add(String.format(Locale.ROOT, "  %-40s %10s %10s %11s %11s %11s", "kernel", "launches", "timed", "total",
+            "p50", "p99"));
         for (Kernel k : r.kernels()) {
-          out.add(String.format(Locale.ROOT, "  %-40s %10d %11s %11s %11s", clip(k.name(), 40), k.count(),
-              time(k.totalNanos()), time(k.p50Nanos()), time(k.p99Nanos())));
+          boolean none = k.timed() == 0;
+          out.add(String.format(Locale.ROOT, "  %-40s %10d %10d %11s %11s %11s", clip(k.name(), 40), k.count(),
+              k.timed(), none ? "-" : (k.timed() < k.count() ? "~" : "") + time(k.totalNanos()),
+              none ? "-" : time(k.p50Nanos()), none ? "-" : time(k.p99Nanos())));
         }
       }
       if (!r.streams().isEmpty()) {
@@ -337,6 +365,8 @@ final class GpuAgentSession implements AutoCloseable {
       g.writeNumberField("redirectedClasses", r.redirectedClasses());
       g.writeNumberField("timedLaunches", r.timed());
       g.writeNumberField("untimedLaunches", r.untimed());
+      g.writeNumberField("unsampledLaunches", r.unsampled());
+      g.writeNumberField("timedShare", Math.round(r.timedShare() * 1000) / 1000.0);
       g.writeNumberField("pending", r.pending());
       if (Double.isFinite(r.overheadNanos())) {
         g.writeNumberField("timingOverheadNsPerLaunch", Math.round(r.overheadNanos() * 10) / 10.0);
@@ -347,9 +377,12 @@ final class GpuAgentSession implements AutoCloseable {
         g.writeStartObject();
         g.writeStringField("kernel", k.name());
         g.writeNumberField("count", k.count());
-        g.writeNumberField("totalNs", k.totalNanos());
-        g.writeNumberField("p50Ns", k.p50Nanos());
-        g.writeNumberField("p99Ns", k.p99Nanos());
+        g.writeNumberField("timed", k.timed());
+        if (k.timed() > 0) {
+          g.writeNumberField("totalNs", k.totalNanos());
+          g.writeNumberField("p50Ns", k.p50Nanos());
+          g.writeNumberField("p99Ns", k.p99Nanos());
+        }
         g.writeEndObject();
       }
       g.writeEndArray();

@@ -25,6 +25,7 @@ import dev.traceguard.commands.OutputFormat;
 import dev.traceguard.commands.Terminal;
 import dev.traceguard.commands.VerbosityMixin;
 import dev.traceguard.commands.VersionProvider;
+import dev.traceguard.gpu.agent.JCudaHooks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -156,6 +157,14 @@ public final class ProfileCommand implements Callable<Integer> {
   boolean gpu;
 
   @Option(
+      names = "--gpu-max-timed",
+      paramLabel = "N",
+      description = "With --gpu: time at most N launches per second (default: ${DEFAULT-VALUE}). Beyond that a random"
+          + " sample of launches is timed, every launch is still counted, and totals and busy times are scaled up from"
+          + " the timed ones; 0 times every launch (each timed launch costs the launching thread a few µs).")
+  long gpuMaxTimed = JCudaHooks.DEFAULT_MAX_TIMED_PER_SECOND;
+
+  @Option(
       names = {"-f", "--format"},
       paramLabel = "FORMAT",
       description = "Final report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). With json, nothing is printed until the end.")
@@ -228,6 +237,10 @@ public final class ProfileCommand implements Callable<Integer> {
     if (duration.isNegative() || interval.compareTo(Duration.ofMillis(100)) < 0 || attachTimeout.isNegative()
         || attachTimeout.isZero()) {
       err.println("traceguard profile: --duration must be 0 or more, --interval at least 100ms, --attach-timeout more than 0");
+      return ExitCode.USAGE.code();
+    }
+    if (gpuMaxTimed < 0) {
+      err.println("traceguard profile: --gpu-max-timed must be 0 (time every launch) or more, not " + gpuMaxTimed);
       return ExitCode.USAGE.code();
     }
     for (Path p : new Path[] {out, jfrFile}) {
@@ -316,7 +329,7 @@ public final class ProfileCommand implements Callable<Integer> {
       }
       if (gpu) {
         session.gpu = GpuAgentSession.load(session.connection, props, interval.multipliedBy(3).plus(attachTimeout),
-            attachTimeout, notes);
+            attachTimeout, gpuMaxTimed, notes);
         gpuAgent = session.gpu;
         phase("GPU agent loaded", t0);
       }

@@ -10,6 +10,7 @@ import dev.traceguard.gpu.ProcessMemory;
 import dev.traceguard.gpu.bench.BenchResult;
 import dev.traceguard.gpu.bench.BenchSettings;
 import dev.traceguard.gpu.bench.GpuBench;
+import dev.traceguard.gpu.bench.PacedResult;
 import dev.traceguard.gpu.timing.KernelTiming;
 import dev.traceguard.gpu.timing.StreamTiming;
 import dev.traceguard.gpu.timing.TimingSnapshot;
@@ -66,11 +67,12 @@ class GpuOutputTest {
 
   static BenchResult bench(long event, long wall) {
     TimingSnapshot t = new TimingSnapshot(
-        List.of(new KernelTiming(GpuBench.SPIN, 20_000, 410_000_000L, 20_480, 21_500, 30_000)),
+        List.of(new KernelTiming(GpuBench.SPIN, 20_000, 20_000, 410_000_000L, 20_480, 21_500, 30_000)),
         List.of(new StreamTiming("stream-0", 5_000, 102_500_000L, 410_000_000L)),
-        20_000, 0, 0, 20_000L * 2_600, 0, 0);
-    return new BenchResult(DEVICES.get(0), BenchSettings.defaults(), t, 2_400, 5_100, 48_000, 1_200_000,
-        416_000_000L, event, wall);
+        20_000, 0, 0, 1.0, 0, 20_000L * 2_600, 0, 0);
+    TimingSnapshot paced = new TimingSnapshot(List.of(), List.of(), 2_050, 0, 7_950, 0.2, 0, 0, 0, 0);
+    return new BenchResult(DEVICES.get(0), BenchSettings.defaults(), t, 2_400, 5_100, 600, 48_000, 1_200_000,
+        416_000_000L, event, wall, 700, 1_300, new PacedResult(9_990, paced, 3_100, 4_000_000, 1_001_000_000L));
   }
 
   @Test
@@ -82,12 +84,18 @@ class GpuOutputTest {
         .contains("spin_ns   20000     410.0 ms    20.5 µs     21.5 µs     20.0 µs\n")
         .contains("stream-0  5000      102.5 ms    25.0%\n")
         .contains("timing overhead per launch: 2.6 µs (event records, host time; target < 5 µs: met)")
-        .contains("harvest thread CPU: 0.29% of one core at 48000 launches/s")
+        .contains("event floor: an event pair around an empty kernel measures 600 ns")
+        .contains("harvest: 1.3 µs per cudaEventElapsedTime (one per timed launch), 700 ns per cudaEventQuery;"
+            + " every launch timed at 48000 launches/s: 0.29% of one core")
+        .contains("paced as the agent times (at most 2000 timed launches/s): 9990 launches/s, 2050 timed (21%),"
+            + " launch call 3.1 µs on average; harvest thread CPU 0.40% of one core (target < 1%: met)")
         .contains("long kernel: event 200.0 ms, host wall 200.3 ms: agree")
         .endsWith("self-check passed\n");
     StringWriter j = new StringWriter();
     GpuBenchCommand.writeJson(bench(150_000_000, 200_310_000), new PrintWriter(j));
     assertThat(j.toString()).contains("\"p99Nanos\" : 21500").contains("\"timingOverheadPerLaunchNanos\" : 2600")
+        .contains("\"eventFloorNanos\" : 600").contains("\"unsampledLaunches\" : 7950")
+        .contains("\"harvestUnderTarget\" : true")
         .contains("\"passed\" : false").contains("\"eventMatchesWall\" : false").contains("long kernel: event time");
   }
 }

@@ -125,8 +125,9 @@ class GpuAgentSessionTest {
     String table = String.join("\n", session.table());
     assertThat(table).contains("GPU       timing kernel launches through JCuda (stand-in)")
         .contains("30 launches timed, 0 untimed")
-        .containsPattern("gemm\\s+10\\s+4\\.0 ms\\s+400\\.\\d µs")
-        .containsPattern("add_bias\\s+20\\s+40\\.0 µs\\s+2\\.0 µs")
+        .containsPattern("gemm\\s+10\\s+10\\s+4\\.0 ms\\s+400\\.\\d µs")
+        .containsPattern("add_bias\\s+20\\s+20\\s+40\\.0 µs\\s+2\\.0 µs")
+        .doesNotContain("sampling budget")
         .contains("agent removed from the target");
     StringWriter w = new StringWriter();
     try (JsonGenerator g = new JsonFactory().createGenerator(w)) {

@@ -106,7 +106,7 @@ public final class GpuKernelStats implements GpuKernelStatsMXBean {
     return interceptor == null ? EMPTY : interceptor.timer().snapshot();
   }
 
-  private static final TimingSnapshot EMPTY = new TimingSnapshot(List.of(), List.of(), 0, 0, 0, 0, 0, 0);
+  private static final TimingSnapshot EMPTY = new TimingSnapshot(List.of(), List.of(), 0, 0, 0, 1.0, 0, 0, 0, 0);
 
   @Override
   public String getState() {
@@ -136,7 +136,8 @@ public final class GpuKernelStats implements GpuKernelStatsMXBean {
   @Override
   public KernelStat[] getKernels() {
     return snap().kernels().stream()
-        .map((KernelTiming k) -> new KernelStat(k.kernel(), k.count(), k.totalNanos(), k.p50Nanos(), k.p99Nanos()))
+        .map((KernelTiming k) -> new KernelStat(k.kernel(), k.count(), k.timed(), k.totalNanos(), k.p50Nanos(),
+            k.p99Nanos()))
         .toArray(KernelStat[]::new);
   }
 
@@ -159,6 +160,16 @@ public final class GpuKernelStats implements GpuKernelStatsMXBean {
   @Override
   public long getUntimedLaunches() {
     return snap().untimedLaunches();
+  }
+
+  @Override
+  public long getUnsampledLaunches() {
+    return snap().unsampledLaunches();
+  }
+
+  @Override
+  public double getTimedShare() {
+    return snap().timedShare();
   }
 
   @Override

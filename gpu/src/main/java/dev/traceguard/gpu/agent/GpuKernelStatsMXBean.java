@@ -29,6 +29,12 @@ public interface GpuKernelStatsMXBean {
   /** Launches not timed (every event pair in flight, or an event call failed). */
   long getUntimedLaunches();
 
+  /** Launches left untimed by the sampling budget. */
+  long getUnsampledLaunches();
+
+  /** The chance a launch is timed now, 0..1 (1: every launch, the rate is under the budget). */
+  double getTimedShare();
+
   /** Event pairs recorded and not yet harvested. */
   int getPending();
 

@@ -24,6 +24,14 @@ import jcuda.driver.JCudaDriver;
  * volatile read.
  */
 public final class JCudaHooks {
+  /**
+   * Launches timed per second at most unless told otherwise; beyond it a random sample is timed
+   * and every launch is still counted. At about 2 µs of harvest CPU per timed launch this keeps the
+   * harvest thread near 0.4% of a core however fast the application launches.
+   */
+  public static final long DEFAULT_MAX_TIMED_PER_SECOND = 2_000;
+  /** Pause between harvest rounds (finished pairs collected, streams sampled). */
+  public static final long HARVEST_PERIOD_NANOS = 5_000_000;
   private static volatile KernelInterceptor<CUfunction, CUmodule, CUstream, Pointer> interceptor;
   private static volatile GpuKernelStats stats;
   /** The CUDA context the harvest thread binds: the installing thread's, or the first launch's. */
@@ -103,6 +111,25 @@ public final class JCudaHooks {
     }
 
     @Override
+    public long elapsedIfDone(CUevent start, CUevent stop) {
+      float[] ms = new float[1];
+      int rc;
+      try {
+        rc = JCudaDriver.cuEventElapsedTime(ms, start, stop);
+      } catch (CudaException e) {
+        if (notReady(e)) {
+          return NOT_DONE;
+        }
+        throw e;
+      }
+      if (rc == CUresult.CUDA_ERROR_NOT_READY) {
+        return NOT_DONE;
+      }
+      check(rc, "cuEventElapsedTime");
+      return Math.round(ms[0] * 1_000_000.0);
+    }
+
+    @Override
     public void destroy(CUevent event) {
       JCudaDriver.cuEventDestroy(event);
     }
@@ -120,14 +147,16 @@ public final class JCudaHooks {
    *
    * @param maxPairs event pairs in flight at most
    * @param maxKernels kernel names tracked at most
+   * @param maxTimedPerSecond launches timed per second at most, a random sample beyond (0: all)
    * @return the MBean, or null when the probe says CUDA cannot be used here
    */
-  public static synchronized GpuKernelStats install(int maxPairs, int maxKernels) throws JMException {
+  public static synchronized GpuKernelStats install(int maxPairs, int maxKernels, long maxTimedPerSecond)
+      throws JMException {
     GpuStatus s = GpuProbe.probe();
     if (!s.ok()) {
       return null;
     }
-    GpuKernelStats mbean = start(maxPairs, maxKernels);
+    GpuKernelStats mbean = start(maxPairs, maxKernels, maxTimedPerSecond);
     mbean.register();
     return mbean;
   }
@@ -139,9 +168,11 @@ public final class JCudaHooks {
    *
    * @param maxPairs event pairs in flight at most
    * @param maxKernels kernel names tracked at most
+   * @param maxTimedPerSecond launches timed per second at most, a random sample beyond (0: all)
    * @return the MBean over the running timer, not registered
    */
-  public static synchronized GpuKernelStats start(int maxPairs, int maxKernels) throws JMException {
+  public static synchronized GpuKernelStats start(int maxPairs, int maxKernels, long maxTimedPerSecond)
+      throws JMException {
     uninstall();
     CUcontext ctx = new CUcontext();
     try {
@@ -151,11 +182,11 @@ public final class JCudaHooks {
     }
     context = ctx.equals(new CUcontext()) ? null : ctx;
     LaunchTimer<CUstream, CUevent> timer = new LaunchTimer<>(new CuEventBackend(), System::nanoTime, maxPairs,
-        maxKernels);
+        maxKernels, maxTimedPerSecond);
     KernelInterceptor<CUfunction, CUmodule, CUstream, Pointer> i =
         new KernelInterceptor<>(new JCudaCalls(), timer, CUstream::toString, 4096, 256);
     CUcontext[] bound = {null};
-    Harvester h = new Harvester(i, 1_000_000, () -> {
+    Harvester h = new Harvester(i, HARVEST_PERIOD_NANOS, () -> {
       CUcontext c = context;
       if (c != null && c != bound[0]) {
         bound[0] = c;

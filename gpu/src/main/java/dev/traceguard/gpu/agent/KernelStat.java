@@ -6,6 +6,7 @@ import javax.management.openmbean.CompositeData;
 public final class KernelStat {
   private final String kernel;
   private final long count;
+  private final long timed;
   private final long totalNanos;
   private final long p50Nanos;
   private final long p99Nanos;
@@ -14,14 +15,16 @@ public final class KernelStat {
    * A kernel's figures.
    *
    * @param kernel name
-   * @param count launches timed
-   * @param totalNanos summed time
+   * @param count launches counted
+   * @param timed launches timed (p50 and p99 are theirs)
+   * @param totalNanos summed time (scaled up from the timed launches when not all were timed)
    * @param p50Nanos median
    * @param p99Nanos 99th percentile
    */
-  public KernelStat(String kernel, long count, long totalNanos, long p50Nanos, long p99Nanos) {
+  public KernelStat(String kernel, long count, long timed, long totalNanos, long p50Nanos, long p99Nanos) {
     this.kernel = kernel;
     this.count = count;
+    this.timed = timed;
     this.totalNanos = totalNanos;
     this.p50Nanos = p50Nanos;
     this.p99Nanos = p99Nanos;
@@ -29,7 +32,8 @@ public final class KernelStat {
 
   /** Rebuilds one from JMX data (the MXBean convention for proxies). */
   public static KernelStat from(CompositeData d) {
-    return new KernelStat((String) d.get("kernel"), (Long) d.get("count"), (Long) d.get("totalNanos"),
+    return new KernelStat((String) d.get("kernel"), (Long) d.get("count"), (Long) d.get("timed"),
+        (Long) d.get("totalNanos"),
         (Long) d.get("p50Nanos"), (Long) d.get("p99Nanos"));
   }
 
@@ -38,9 +42,14 @@ public final class KernelStat {
     return kernel;
   }
 
-  /** Launches timed. */
+  /** Launches counted. */
   public long getCount() {
     return count;
+  }
+
+  /** Launches timed. */
+  public long getTimed() {
+    return timed;
   }
 
   /** Summed time, ns. */

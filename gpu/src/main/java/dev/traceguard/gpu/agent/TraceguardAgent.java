@@ -78,7 +78,8 @@ public final class TraceguardAgent {
    * Entry point when loaded into a running JVM.
    *
    * @param args comma-separated {@code key=value}: {@code lease=MILLIS}, {@code pairs=N} (event
-   *     pairs in flight at most), {@code kernels=N} (kernel names tracked at most)
+   *     pairs in flight at most), {@code kernels=N} (kernel names tracked at most), {@code rate=N}
+   *     (launches timed per second at most, a random sample beyond; 0 times every launch)
    * @param inst the JVM's instrumentation
    */
   public static void agentmain(String args, Instrumentation inst) {
@@ -99,7 +100,8 @@ public final class TraceguardAgent {
         if (why != null) {
           stats = GpuKernelStats.unavailable(why);
         } else {
-          stats = JCudaHooks.start((int) option(args, "pairs", 8192), (int) option(args, "kernels", 256));
+          stats = JCudaHooks.start((int) option(args, "pairs", 8192), (int) option(args, "kernels", 256),
+              option(args, "rate", JCudaHooks.DEFAULT_MAX_TIMED_PER_SECOND, 0));
           try {
             redirect = CallSiteRedirect.install(inst, new CallSiteRewriter(DRIVER.replace('.', '/'),
                 JCudaHooks.class.getName().replace('.', '/'), METHODS), Class.forName(DRIVER), JCudaHooks.class,
@@ -229,6 +231,11 @@ public final class TraceguardAgent {
   }
 
   static long option(String args, String key, long dflt) {
+    return option(args, key, dflt, 1);
+  }
+
+  /** The value of {@code key} in {@code args} when it is a number of at least {@code min}, else {@code dflt}. */
+  static long option(String args, String key, long dflt, long min) {
     if (args == null) {
       return dflt;
     }
@@ -237,7 +244,7 @@ public final class TraceguardAgent {
       if (eq > 0 && kv.substring(0, eq).trim().equals(key)) {
         try {
           long v = Long.parseLong(kv.substring(eq + 1).trim());
-          return v > 0 ? v : dflt;
+          return v >= min ? v : dflt;
         } catch (NumberFormatException e) {
           return dflt;
         }

@@ -4,6 +4,7 @@ import dev.traceguard.gpu.CudaError;
 import dev.traceguard.gpu.CudaRuntime;
 import dev.traceguard.gpu.DeviceInfo;
 import dev.traceguard.gpu.GpuStatus;
+import dev.traceguard.gpu.agent.JCudaHooks;
 import dev.traceguard.gpu.timing.CudaEventBackend;
 import dev.traceguard.gpu.timing.LaunchTimer;
 import dev.traceguard.gpu.timing.TimingSnapshot;
@@ -34,6 +35,8 @@ public final class GpuBench {
   public static final String SPIN = "spin_ns";
   /** The empty kernel, for launch cost. */
   public static final String NOOP = "noop";
+  /** Launch rate of the paced phase, which runs as the agent does (its sampling budget and harvest period). */
+  public static final int PACED_RATE = 10_000;
   /** Where the PTX lives on the class path. */
   public static final String PTX_RESOURCE = "/dev/traceguard/gpu/bench/kernels.ptx";
 
@@ -99,6 +102,11 @@ public final class GpuBench {
       double timed = (double) (System.nanoTime() - t0) / n;
       waitHarvested(timer, deadline);
       waitIdle(streams, deadline);
+      // What an event pair measures around an empty kernel: on an idle stream the start event
+      // completes at once, so the pair also spans the host's submission of the launch and the
+      // device's start-up of the kernel.
+      long floor = timer.snapshot().kernels().stream().filter(k -> k.kernel().equals(NOOP)).findFirst()
+          .map(k -> k.p50Nanos()).orElse(0L);
 
       LaunchTimer<cudaStream_t, cudaEvent_t> bench =
           new LaunchTimer<>(new CudaEventBackend(), System::nanoTime, 8192, 64);
@@ -133,6 +141,53 @@ public final class GpuBench {
       TimingSnapshot snap = bench.snapshot();
       bench.close();
       timer.close();
+      waitIdle(streams, deadline);
+
+      // Paced: PACED_RATE launches/s for one second, timed as the agent times them (its budget of
+      // timed launches per second, its harvest period), so the harvest thread's share of a core
+      // is the one an application launching that fast would see.
+      LaunchTimer<cudaStream_t, cudaEvent_t> paced = new LaunchTimer<>(new CudaEventBackend(), System::nanoTime,
+          8192, 64, JCudaHooks.DEFAULT_MAX_TIMED_PER_SECOND);
+      AtomicBoolean pacing = new AtomicBoolean(true);
+      AtomicLong pacedCpu = new AtomicLong();
+      Thread pacedHarvester = new Thread(() -> {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long c0 = mx.getCurrentThreadCpuTime();
+        while (pacing.get()) {
+          paced.harvest();
+          LockSupport.parkNanos(JCudaHooks.HARVEST_PERIOD_NANOS);
+        }
+        pacedCpu.set(mx.getCurrentThreadCpuTime() - c0);
+      }, "traceguard-bench-harvest-paced");
+      pacedHarvester.setDaemon(true);
+      pacedHarvester.start();
+      long period = 1_000_000_000L / PACED_RATE;
+      long q0 = System.nanoTime();
+      long launchHost = 0;
+      for (int i = 0; i < PACED_RATE; i++) {
+        long due = q0 + i * period;
+        while (System.nanoTime() < due) {
+          Thread.onSpinWait();
+        }
+        int k = i % streams.length;
+        long a = System.nanoTime();
+        paced.time(SPIN, streams[k], "stream-" + k, () -> launchRc(spin, cuStreams[k], spinArgs));
+        launchHost += System.nanoTime() - a;
+      }
+      long pacedPhase = System.nanoTime() - q0;
+      while (paced.pending() > 0 && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(1_000_000);
+      }
+      pacing.set(false);
+      try {
+        pacedHarvester.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      TimingSnapshot pacedSnap = paced.snapshot();
+      paced.close();
+      PacedResult pacedResult = new PacedResult(PACED_RATE * 1e9 / pacedPhase, pacedSnap, (double) launchHost / PACED_RATE,
+          pacedCpu.get(), pacedPhase);
 
       // One long kernel: event time against host wall time, polling the stop event.
       CudaEventBackend ev = new CudaEventBackend();
@@ -148,10 +203,23 @@ public final class GpuBench {
       }
       long wall = System.nanoTime() - w0;
       long evNanos = ev.elapsedNanos(a, b);
+      // What the harvest pays per call, on a pair that has finished.
+      int calls = 2_000;
+      long c0 = System.nanoTime();
+      for (int i = 0; i < calls; i++) {
+        ev.done(b);
+      }
+      double query = (double) (System.nanoTime() - c0) / calls;
+      c0 = System.nanoTime();
+      for (int i = 0; i < calls; i++) {
+        ev.elapsedIfDone(a, b);
+      }
+      double elapsed = (double) (System.nanoTime() - c0) / calls;
       ev.destroy(a);
       ev.destroy(b);
       double rate = phase <= 0 ? 0 : s.launches() * 1e9 / phase;
-      return new BenchResult(device, s, snap, untimed, timed, rate, harvestCpu.get(), phase, evNanos, wall);
+      return new BenchResult(device, s, snap, untimed, timed, floor, rate, harvestCpu.get(), phase, evNanos, wall,
+          query, elapsed, pacedResult);
     } catch (CudaError | IOException e) {
       throw e;
     } catch (Exception e) {

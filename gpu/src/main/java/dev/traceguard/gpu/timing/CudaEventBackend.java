@@ -49,6 +49,17 @@ public final class CudaEventBackend implements TimingBackend<cudaStream_t, cudaE
   }
 
   @Override
+  public long elapsedIfDone(cudaEvent_t start, cudaEvent_t stop) throws Exception {
+    float[] ms = new float[1];
+    int rc = JCuda.cudaEventElapsedTime(ms, start, stop);
+    if (rc == NOT_READY) {
+      return NOT_DONE;
+    }
+    check("cudaEventElapsedTime", rc);
+    return Math.round(ms[0] * 1_000_000.0);
+  }
+
+  @Override
   public void destroy(cudaEvent_t event) {
     JCuda.cudaEventDestroy(event);
   }

@@ -5,8 +5,8 @@ package dev.traceguard.gpu.timing;
  * stream's busy time.
  *
  * @param stream the stream's label, e.g. its handle or number
- * @param launches launches timed on it
- * @param busyNanos summed kernel time
+ * @param launches launches counted on it
+ * @param busyNanos summed kernel time (scaled up from the timed launches when not all were timed)
  * @param windowNanos host time from its first timed launch to the snapshot
  */
 public record StreamTiming(String stream, long launches, long busyNanos, long windowNanos) {

@@ -8,6 +8,9 @@ package dev.traceguard.gpu.timing;
  * @param <E> the event handle type
  */
 public interface TimingBackend<S, E> {
+  /** What {@link #elapsedIfDone} returns while either event is still pending. */
+  long NOT_DONE = -1;
+
   /** Creates an event with timing enabled. */
   E create() throws Exception;
 
@@ -19,6 +22,15 @@ public interface TimingBackend<S, E> {
 
   /** Nanoseconds between two completed events ({@code cudaEventElapsedTime}, about 0.5 µs resolution). */
   long elapsedNanos(E start, E stop) throws Exception;
+
+  /**
+   * Nanoseconds between two events if both have completed, else {@link #NOT_DONE}; never blocks.
+   * One call where {@link #done} and {@link #elapsedNanos} would be two: {@code
+   * cudaEventElapsedTime} answers "not ready" by itself.
+   */
+  default long elapsedIfDone(E start, E stop) throws Exception {
+    return done(stop) ? elapsedNanos(start, stop) : NOT_DONE;
+  }
 
   /** Releases {@code event}. */
   void destroy(E event);

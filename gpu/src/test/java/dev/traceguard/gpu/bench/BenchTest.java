@@ -20,12 +20,19 @@ class BenchTest {
   private static final DeviceInfo DEVICE = new DeviceInfo(0, "Stand-in", 9, 0, 132, 80L << 30, 79L << 30, 1);
 
   private static BenchResult result(long p50, int pending, long overheadPerLaunch, long event, long wall) {
+    return result(p50, 0, pending, overheadPerLaunch, event, wall, 2_000_000);
+  }
+
+  private static BenchResult result(long p50, long floor, int pending, long overheadPerLaunch, long event, long wall,
+      long pacedHarvestCpu) {
     TimingSnapshot t = new TimingSnapshot(
-        List.of(new KernelTiming(GpuBench.SPIN, 1000, 1000 * p50, p50, p50 + 500, p50 + 900)),
+        List.of(new KernelTiming(GpuBench.SPIN, 1000, 1000, 1000 * p50, p50, p50 + 500, p50 + 900)),
         List.of(new StreamTiming("stream-0", 1000, 1000 * p50, 1000 * p50 * 2)),
-        1000, 0, pending, 1000 * overheadPerLaunch, 0, 0);
-    return new BenchResult(DEVICE, BenchSettings.defaults(), t, 2500, 5000, 10_000, 1_000_000, 2_000_000_000L,
-        event, wall);
+        1000, 0, 0, 1.0, pending, 1000 * overheadPerLaunch, 0, 0);
+    TimingSnapshot pacedTiming = new TimingSnapshot(List.of(), List.of(), 2000, 0, 8000, 0.2, 0, 0, 0, 0);
+    PacedResult paced = new PacedResult(10_000, pacedTiming, 3_000, pacedHarvestCpu, 1_000_000_000L);
+    return new BenchResult(DEVICE, BenchSettings.defaults(), t, 2500, 5000, floor, 10_000, 1_000_000, 2_000_000_000L,
+        event, wall, 900, 1_100, paced);
   }
 
   @Test
@@ -48,6 +55,21 @@ class BenchTest {
     BenchVerdict costly = result(20_400, 0, 9_000, 200_010_000, 200_600_000).verdict();
     assertThat(costly.passed()).isTrue();
     assertThat(costly.overheadUnderTarget()).isFalse();
+    assertThat(costly.harvestUnderTarget()).isTrue();
+    BenchVerdict busyHarvest = result(20_400, 0, 0, 2_100, 200_010_000, 200_600_000, 30_000_000).verdict();
+    assertThat(busyHarvest.passed()).isTrue();
+    assertThat(busyHarvest.harvestUnderTarget()).isFalse();
+  }
+
+  @Test
+  void theSpinKernelIsJudgedAboveTheEventFloor() {
+    // An event pair around a 20 µs kernel on an idle stream also spans the launch's submission and
+    // start-up: 28.5 µs is right when the empty kernel measures 8 µs, and too long when it measures 0.
+    assertThat(result(28_500, 8_000, 0, 2_100, 200_010_000, 200_600_000, 2_000_000).verdict().kernelMatchesExpected())
+        .isTrue();
+    BenchVerdict noFloor = result(28_500, 0, 0, 2_100, 200_010_000, 200_600_000, 2_000_000).verdict();
+    assertThat(noFloor.kernelMatchesExpected()).isFalse();
+    assertThat(noFloor.problems()).singleElement().asString().contains("28500 ns").contains("plus the 0 ns");
   }
 
   @Test

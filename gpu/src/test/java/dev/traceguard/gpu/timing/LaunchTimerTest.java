@@ -53,7 +53,11 @@ class LaunchTimerTest {
     // Stream 2 is done; stream 1 is still in its long kernel: nothing of it is harvested.
     assertThat(t.harvest()).isEqualTo(1);
     assertThat(t.pending()).isEqualTo(2);
-    assertThat(t.snapshot().kernels()).extracting(KernelTiming::kernel).containsExactly("other-stream");
+    assertThat(t.snapshot().kernels()).filteredOn(k -> k.timed() > 0).extracting(KernelTiming::kernel)
+        .containsExactly("other-stream");
+    // Launches are counted when made; their time comes with the harvest.
+    assertThat(t.snapshot().kernels()).filteredOn(k -> k.kernel().equals("long")).singleElement()
+        .satisfies(k -> assertThat(k.count()).isEqualTo(1)).satisfies(k -> assertThat(k.timed()).isZero());
     gpu.now += 5_000_000;
     assertThat(t.harvest()).isEqualTo(2);
     assertThat(t.snapshot().kernels()).extracting(KernelTiming::kernel)
@@ -165,6 +169,127 @@ class LaunchTimerTest {
     gpu.now += 10_000_000;
     t.harvest();
     assertThat(gpu.destroyed).isEqualTo(gpu.created);
+  }
+
+  @Test
+  void overTheBudgetARandomSampleIsTimedAndTotalsAreScaledUp() {
+    // 20 000 launches/s for one second against a budget of 1 000 timed launches/s; two kernels
+    // alternate on one stream, so a sample that took every n-th launch would see only one of them.
+    LaunchTimer<Integer, StandInGpu.Event> t = new LaunchTimer<>(gpu, () -> gpu.now, 4096, 16, 1_000);
+    long trueA = 0;
+    long trueB = 0;
+    for (int i = 0; i < 20_000; i++) {
+      boolean a = i % 2 == 0;
+      long nanos = a ? 10_000 + (i % 7) * 1_000 : 30_000;
+      if (a) {
+        trueA += nanos;
+      } else {
+        trueB += nanos;
+      }
+      launch(t, gpu, a ? "a" : "b", 0, nanos);
+      gpu.now += 50_000 - 2 * StandInGpu.RECORD_COST;
+      if (i % 100 == 0) {
+        t.harvest();
+      }
+    }
+    gpu.now += 10_000_000;
+    t.harvest();
+    TimingSnapshot s = t.snapshot();
+    assertThat(s.timedLaunches() + s.unsampledLaunches() + s.untimedLaunches()).isEqualTo(20_000);
+    // The first 100 ms are timed in full (no rate known yet), then about 1 000 a second.
+    assertThat(s.timedLaunches()).isBetween(2_500L, 3_300L);
+    // 1 000 / 20 000 launches/s, a little less: an untimed launch records no events and comes sooner.
+    assertThat(s.timedShare()).isBetween(0.046, 0.0501);
+    KernelTiming a = s.kernels().stream().filter(k -> k.kernel().equals("a")).findFirst().orElseThrow();
+    KernelTiming b = s.kernels().stream().filter(k -> k.kernel().equals("b")).findFirst().orElseThrow();
+    assertThat(a.count()).isEqualTo(10_000);
+    assertThat(b.count()).isEqualTo(10_000);
+    assertThat(a.timed()).isBetween(1_000L, 2_000L);
+    assertThat(b.timed()).isBetween(1_000L, 2_000L);
+    assertThat((double) a.totalNanos()).isCloseTo(trueA, within(trueA * 0.05));
+    assertThat(b.totalNanos()).isEqualTo(trueB);
+    assertThat(b.p50Nanos()).isEqualTo(30_000);
+    StreamTiming st = s.streams().get(0);
+    assertThat(st.launches()).isEqualTo(20_000);
+    assertThat((double) st.busyNanos()).isCloseTo(trueA + trueB, within((trueA + trueB) * 0.05));
+  }
+
+  @Test
+  void underTheBudgetEveryLaunchIsTimed() {
+    LaunchTimer<Integer, StandInGpu.Event> t = new LaunchTimer<>(gpu, () -> gpu.now, 4096, 16, 1_000);
+    for (int i = 0; i < 1_500; i++) {
+      launch(t, gpu, "k", 0, 1_000);
+      gpu.now += 2_000_000;
+    }
+    t.harvest();
+    TimingSnapshot s = t.snapshot();
+    assertThat(s.timedLaunches()).isEqualTo(1_500);
+    assertThat(s.unsampledLaunches()).isZero();
+    assertThat(s.timedShare()).isEqualTo(1.0);
+  }
+
+  @Test
+  void aFailedLaunchIsNotCounted() {
+    LaunchTimer<Integer, StandInGpu.Event> t = timer(4, 16);
+    launch(t, gpu, "k", 0, 1_000);
+    t.time("k", 0, "s0", () -> 1);
+    gpu.now += 1_000_000;
+    t.harvest();
+    assertThat(t.snapshot().kernels().get(0).count()).isEqualTo(1);
+    assertThat(t.snapshot().streams().get(0).launches()).isEqualTo(1);
+  }
+
+  @Test
+  void aLaunchNeverWaitsForTheHarvestsEventCalls() throws Exception {
+    java.util.concurrent.CountDownLatch inCall = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    TimingBackend<Integer, StandInGpu.Event> slow = new TimingBackend<>() {
+      @Override
+      public StandInGpu.Event create() {
+        return gpu.create();
+      }
+
+      @Override
+      public void record(StandInGpu.Event e, Integer stream) {
+        gpu.record(e, stream);
+      }
+
+      @Override
+      public boolean done(StandInGpu.Event e) {
+        return gpu.done(e);
+      }
+
+      @Override
+      public long elapsedNanos(StandInGpu.Event a, StandInGpu.Event b) {
+        return gpu.elapsedNanos(a, b);
+      }
+
+      @Override
+      public long elapsedIfDone(StandInGpu.Event a, StandInGpu.Event b) throws Exception {
+        inCall.countDown();
+        release.await();
+        return gpu.elapsedNanos(a, b);
+      }
+
+      @Override
+      public void destroy(StandInGpu.Event e) {
+        gpu.destroy(e);
+      }
+    };
+    LaunchTimer<Integer, StandInGpu.Event> t = new LaunchTimer<>(slow, () -> 0L, 8, 4);
+    t.time("k", 0, "s0", () -> gpu.launch(0, 1_000));
+    Thread harvester = new Thread(t::harvest);
+    harvester.start();
+    assertThat(inCall.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    // The harvest is inside an event call: a launch and a snapshot still go through.
+    assertThat(t.time("k", 0, "s0", () -> gpu.launch(0, 1_000))).isZero();
+    assertThat(t.snapshot().kernels().get(0).count()).isEqualTo(2);
+    release.countDown();
+    harvester.join(10_000);
+    assertThat(t.snapshot().kernels().get(0).timed()).as("the launch made during the harvest waits for the next")
+        .isEqualTo(1);
+    t.harvest();
+    assertThat(t.snapshot().kernels().get(0).timed()).isEqualTo(2);
   }
 
   @Test
