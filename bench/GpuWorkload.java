@@ -19,7 +19,7 @@ import jcuda.runtime.JCuda;
  * A small JCuda application for bench/gpu-device-check.sh: launches the bench's spin kernel
  * through JCudaHooks (the drop-in launch calls) at a fixed rate on two streams, then reads the
  * kernel statistics back through the MBean, as traceguard profile would over JMX.
- * Usage: GpuWorkload [launches] [launchesPerSecond] [kernelMicros] [maxTimedPerSecond, 0: all]
+ * Usage: GpuWorkload [launches] [launchesPerSecond] [kernelMicros] [maxTimedPerSecond, 0: all] [harvestPeriodMs]
  */
 public final class GpuWorkload {
   public static void main(String[] args) throws Exception {
@@ -27,6 +27,7 @@ public final class GpuWorkload {
     int rate = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     long kernelNanos = (args.length > 2 ? Long.parseLong(args[2]) : 20) * 1_000;
     long budget = args.length > 3 ? Long.parseLong(args[3]) : 0;
+    long periodNanos = args.length > 4 ? Long.parseLong(args[4]) * 1_000_000L : JCudaHooks.HARVEST_PERIOD_NANOS;
     if (!dev.traceguard.gpu.GpuProbe.probe().ok()) {
       System.out.println("workload: " + dev.traceguard.gpu.GpuProbe.probe().reason());
       System.exit(20);
@@ -52,7 +53,7 @@ public final class GpuWorkload {
     double untimed = (System.nanoTime() - t0) / 2000.0;
     JCuda.cudaDeviceSynchronize();
 
-    GpuKernelStats mbean = JCudaHooks.install(8192, 256, budget);
+    GpuKernelStats mbean = JCudaHooks.install(8192, 256, budget, periodNanos);
     if (mbean == null) {
       System.out.println("workload: CUDA unavailable");
       System.exit(20);
@@ -98,7 +99,14 @@ public final class GpuWorkload {
     System.out.printf(Locale.ROOT, "timing overhead per timed launch: %.0f ns (event records); launch call %.0f ns"
         + " on average through the hooks vs %.0f ns before install%n", (Double) server.getAttribute(name, "TimingOverheadNanosPerLaunch"),
         (double) launchNanos / launches, untimed);
-    System.out.printf(Locale.ROOT, "harvest thread CPU: %.3f%% of one core%n", 100.0 * cpu / elapsed);
+    System.out.printf(Locale.ROOT, "harvest thread CPU: %.3f%% of one core (period %d ms)%n", 100.0 * cpu / elapsed,
+        periodNanos / 1_000_000);
+    dev.traceguard.gpu.agent.Harvester h = mbean.harvester();
+    long timedNow = (Long) server.getAttribute(name, "TimedLaunches");
+    System.out.printf(Locale.ROOT, "harvest rounds %d: %.1f us per round collecting pairs (%.2f us per pair),"
+        + " %.1f us per round sampling streams; CPU %.1f us per round in all%n", h.rounds(),
+        h.harvestNanos() / 1e3 / Math.max(1, h.rounds()), h.harvestNanos() / 1e3 / Math.max(1, timedNow),
+        h.sampleNanos() / 1e3 / Math.max(1, h.rounds()), cpu / 1e3 / Math.max(1, h.rounds()));
     JCudaHooks.uninstall();
     check(JCudaHooks.cuLaunchKernel(spin, 1, 1, 1, 1, 1, 1, 0, streams[0], params, null), "cuLaunchKernel");
     JCuda.cudaDeviceSynchronize();

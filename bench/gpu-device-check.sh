@@ -3,6 +3,7 @@
 #
 #   bench/gpu-device-check.sh prepare   # here (JDK 17 + Maven): jar, jlink runtime, workload class
 #   bench/gpu-device-check.sh run       # on the GPU machine (CUDA driver, no Java needed)
+#   bench/gpu-device-check.sh tune      # there too: harvest CPU against the timing budget and period
 #
 # prepare writes everything the run needs to bench/out/gpu-device/ (kept under 60 MiB so it can be
 # carried to a machine that has a GPU but no Java): a jlink runtime of just the modules the jar
@@ -203,8 +204,22 @@ PY
   fi
 }
 
+# The harvest thread's CPU at 10 000 launches/s against the budget of timed launches per second
+# and the pause between harvest rounds: what the agent's defaults are chosen from.
+tune() {
+  local java="$dest/runtime/bin/java"
+  for budget in 0 500 1000 2000; do
+    for period in 20; do
+      echo "== budget $budget timed/s, period $period ms"
+      "$java" -cp "$dest/traceguard.jar:$dest/classes" GpuWorkload 20000 10000 20 "$budget" "$period" \
+        | grep -e '^kernel' -e '^timed' -e '^timing' -e '^harvest'
+    done
+  done
+}
+
 case "${1:-}" in
   prepare) prepare ;;
   run) run ;;
-  *) echo "usage: $0 prepare|run" >&2; exit 2 ;;
+  tune) tune ;;
+  *) echo "usage: $0 prepare|run|tune" >&2; exit 2 ;;
 esac

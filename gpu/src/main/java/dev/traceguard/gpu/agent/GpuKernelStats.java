@@ -50,6 +50,11 @@ public final class GpuKernelStats implements GpuKernelStatsMXBean {
     return s;
   }
 
+  /** The harvest thread behind the figures, or null. */
+  public Harvester harvester() {
+    return harvester;
+  }
+
   /** Sets the sentence {@link #getStatus()} shows. */
   public void status(String sentence) {
     this.status = sentence;

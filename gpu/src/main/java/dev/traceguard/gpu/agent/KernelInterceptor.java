@@ -33,6 +33,7 @@ public final class KernelInterceptor<F, M, S, P> {
   private final Map<F, String> names = Collections.synchronizedMap(new WeakHashMap<>());
   private final Map<S, String> streams = Collections.synchronizedMap(new WeakHashMap<>());
   private final Map<String, long[]> samples = new LinkedHashMap<>();
+  private int nextSampled;
   private volatile boolean active = true;
 
   /**
@@ -99,9 +100,27 @@ public final class KernelInterceptor<F, M, S, P> {
    * are in {@link #streamSamples()}.
    */
   public void sampleStreams() {
+    sampleStreams(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Samples at most {@code max} of the known streams, taking up where the last call left off, so
+   * that every stream is sampled in turn however many there are ({@code cuStreamQuery} costs tens
+   * of µs on some machines).
+   */
+  public void sampleStreams(int max) {
     List<Map.Entry<S, String>> known;
     synchronized (streams) {
       known = new ArrayList<>(streams.entrySet());
+    }
+    if (known.size() > max) {
+      int from = nextSampled % known.size();
+      List<Map.Entry<S, String>> turn = new ArrayList<>(max);
+      for (int k = 0; k < max; k++) {
+        turn.add(known.get((from + k) % known.size()));
+      }
+      nextSampled = (from + max) % known.size();
+      known = turn;
     }
     for (Map.Entry<S, String> e : known) {
       boolean busy = driver.busy(e.getKey());

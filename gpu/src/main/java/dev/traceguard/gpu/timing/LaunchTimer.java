@@ -19,7 +19,8 @@ import java.util.function.LongSupplier;
  * ahead.
  *
  * <p>Every launch is counted; with a budget of timed launches per second, launches beyond it are
- * timed at random (each with the same chance, re-estimated every 100 ms from the launch rate), so
+ * timed at random (each with the same chance, re-estimated from the launch rate every 100 ms, or
+ * sooner once a tenth of the budget's launches have been seen), so
  * that the cost on a busy application stays bounded. Totals and stream busy times are then
  * estimates: the timed launches' mean times the launches counted.
  *
@@ -244,7 +245,7 @@ public final class LaunchTimer<S, E> {
     }
     windowLaunches++;
     long span = now - windowStart;
-    if (span >= RATE_WINDOW_NANOS) {
+    if (span >= RATE_WINDOW_NANOS || (windowLaunches >= Math.max(64, maxTimedPerSecond / 10) && span > 0)) {
       double rate = windowLaunches * 1e9 / span;
       share = Math.min(1.0, maxTimedPerSecond / rate);
       windowStart = now;

@@ -127,6 +127,20 @@ class KernelInterceptorTest {
   }
 
   @Test
+  void manyStreamsAreSampledInTurn() {
+    Function gemm = lookUp("gemm");
+    for (int s = 1; s <= 5; s++) {
+      launch(gemm, new Stream(s));
+    }
+    // Two streams a pass: after five passes each of the five streams was asked twice.
+    for (int pass = 0; pass < 5; pass++) {
+      hooks.sampleStreams(2);
+    }
+    assertThat(hooks.streamSamples()).hasSize(5);
+    hooks.streamSamples().values().forEach(c -> assertThat(c[0] + c[1]).isEqualTo(2));
+  }
+
+  @Test
   void harvesterThreadAndMBean() throws Exception {
     hooks = interceptor(256, 8);
     Function gemm = lookUp("gemm");
