@@ -18,6 +18,8 @@ public final class Attributes implements KeyValues {
 
   private final String[] keys;
   private final Object[] values;
+  /** The hash, computed on first use (0: not yet). */
+  private int hash;
 
   private Attributes(String[] keys, Object[] values) {
     this.keys = keys;
@@ -110,7 +112,12 @@ public final class Attributes implements KeyValues {
 
   @Override
   public int hashCode() {
-    return 31 * Arrays.hashCode(keys) + Arrays.hashCode(values);
+    int h = hash;
+    if (h == 0) {
+      h = 31 * Arrays.hashCode(keys) + Arrays.hashCode(values);
+      hash = h == 0 ? 1 : h;
+    }
+    return h;
   }
 
   @Override

@@ -68,6 +68,73 @@ public final class SpanId {
     setHex(java.nio.CharBuffer.wrap(chars, off, len));
   }
 
+  /**
+   * Sets the id from lower-case hex in {@code text[off..off+len)} (ASCII bytes), or to empty when
+   * {@code len} is 0, and says so; returns false, leaving the id as it was, for anything else
+   * (upper case, the wrong length, not hex), which {@link #setHex(char[], int, int)} then handles.
+   */
+  public boolean setLowerHex(byte[] text, int off, int len) {
+    if (len == 0) {
+      clear();
+      return true;
+    }
+    if (len != bytes * 2) {
+      return false;
+    }
+    long h = 0;
+    long l;
+    int at = off;
+    if (bytes == 16) {
+      h = hex16(text, at);
+      at += 16;
+    }
+    l = hex16(text, at);
+    if (h == -1 || l == -1) {
+      // -1 is also sixteen 'f's: check before giving up.
+      if (!lowerHex(text, off, len)) {
+        return false;
+      }
+    }
+    hi = h;
+    lo = l;
+    state = h == 0 && l == 0 ? IdState.ALL_ZERO : IdState.VALID;
+    raw = null;
+    return true;
+  }
+
+  private static final byte[] HEX = new byte[256];
+
+  static {
+    java.util.Arrays.fill(HEX, (byte) -1);
+    for (int c = '0'; c <= '9'; c++) {
+      HEX[c] = (byte) (c - '0');
+    }
+    for (int c = 'a'; c <= 'f'; c++) {
+      HEX[c] = (byte) (c - 'a' + 10);
+    }
+  }
+
+  /** Sixteen lower-case hex digits as a long; -1 when one is not such a digit. */
+  private static long hex16(byte[] t, int at) {
+    long v = 0;
+    int bad = 0;
+    for (int k = 0; k < 16; k++) {
+      int d = HEX[t[at + k] & 0xff];
+      bad |= d;
+      v = (v << 4) | (d & 0xf);
+    }
+    return bad < 0 ? -1 : v;
+  }
+
+  private static boolean lowerHex(byte[] t, int off, int len) {
+    for (int k = off; k < off + len; k++) {
+      if (HEX[t[k] & 0xff] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Sets the id from protobuf bytes. */
   public void setBytes(byte[] value) {
     state = Ids.classify(value, bytes);

@@ -49,6 +49,10 @@ public final class SpanStore {
   private final Map<Resource, Integer> resourceIds = new HashMap<>();
   private Resource lastResource;
   private int lastResourceId;
+  /** Resource instances seen lately and their ids, by identity (readers on several threads each have their own). */
+  private final Resource[] recentResources = new Resource[16];
+  private final int[] recentResourceIds = new int[16];
+  private int nextRecent;
   private final ByteArena arena = new ByteArena();
 
   /**
@@ -582,11 +586,24 @@ public final class SpanStore {
     if (r == lastResource) {
       return lastResourceId;
     }
-    Integer id = resourceIds.get(r);
-    if (id == null) {
-      id = resources.size();
-      resources.add(r);
-      resourceIds.put(r, id);
+    int id = -1;
+    for (int k = 0; k < recentResources.length; k++) {
+      if (recentResources[k] == r) {
+        id = recentResourceIds[k];
+        break;
+      }
+    }
+    if (id < 0) {
+      Integer known = resourceIds.get(r);
+      if (known == null) {
+        known = resources.size();
+        resources.add(r);
+        resourceIds.put(r, known);
+      }
+      id = known;
+      recentResources[nextRecent] = r;
+      recentResourceIds[nextRecent] = id;
+      nextRecent = (nextRecent + 1) & (recentResources.length - 1);
     }
     lastResource = r;
     lastResourceId = id;

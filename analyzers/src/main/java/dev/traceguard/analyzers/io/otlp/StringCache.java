@@ -1,5 +1,6 @@
 package dev.traceguard.analyzers.io.otlp;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -13,6 +14,31 @@ final class StringCache {
   private final String[] slots = new String[1 << 12];
   /** The characters of each slot's string, for a vectorised comparison. */
   private final char[][] chars = new char[1 << 12][];
+
+  private final String[] byteSlots = new String[1 << 12];
+  private final byte[][] bytes = new byte[1 << 12][];
+
+  /** The text of the ASCII bytes {@code b[off, off + len)}. */
+  String ascii(byte[] b, int off, int len) {
+    if (len > MAX_LENGTH) {
+      return new String(b, off, len, StandardCharsets.ISO_8859_1);
+    }
+    if (len == 0) {
+      return "";
+    }
+    int h = len * 0x9E3779B9 + b[off] * 31 + b[off + len - 1] * 961 + b[off + (len >> 1)] * 29791
+        + b[off + len - 2 >= off ? off + len - 2 : off] * 923521;
+    h ^= h >>> 15;
+    int slot = (h ^ (h >>> 12)) & (byteSlots.length - 1);
+    byte[] cached = this.bytes[slot];
+    if (cached != null && cached.length == len && Arrays.equals(cached, 0, len, b, off, off + len)) {
+      return byteSlots[slot];
+    }
+    String s = new String(b, off, len, StandardCharsets.ISO_8859_1);
+    byteSlots[slot] = s;
+    this.bytes[slot] = Arrays.copyOfRange(b, off, off + len);
+    return s;
+  }
 
   /** The text of {@code chars[off, off + len)}. */
   String get(char[] chars, int off, int len) {
