@@ -3,7 +3,8 @@
 #  1. one snapshot (`profile --pid P --duration 0`) vs `jcmd P GC.heap_info`, same target, same run;
 #  2. the workload's throughput with and without `profile` attached at a 1 s interval;
 #  3. `traceguard --version` wall time, through the launcher and as a bare java -jar.
-# Usage: bench/profile-bench.sh [runs]   (builds nothing: run `mvn -q -B -pl cli -am package -DskipTests` and
+# Usage: [PROFILE_ARGS='--no-jfr'] bench/profile-bench.sh [runs]   (PROFILE_ARGS: added to the profile sessions of
+# part 2; builds nothing: run `mvn -q -B -pl cli -am package -DskipTests` and
 # `mvn -q -B -pl commands -am test-compile` first). Prints medians in milliseconds. The tool runs as
 # users run it, through the ./traceguard launcher (AppCDS archive, quick-start flags), and for
 # comparison as a bare `java -jar`.
@@ -101,7 +102,8 @@ phase() {  # prints "requests/s requests-per-cpu-second other-threads-cpu-%-of-a
 # Two sessions: the first one in the target's life includes its JIT compiling the JMX/RMI and JFR
 # code (a one-time cost); the second shows the steady cost. Each against the baselines around it.
 session() {  # profile for 20 s, measure 12 s of it after the first 6
-  "${pin_tool[@]}" ./traceguard profile --pid "$wl_pid" --duration 20s --interval 1s > /dev/null &
+  # shellcheck disable=SC2086
+  "${pin_tool[@]}" ./traceguard profile --pid "$wl_pid" --duration 20s --interval 1s ${PROFILE_ARGS:-} > /dev/null &
   local prof=$!
   sleep 6  # attach and JFR start-up are not the steady state
   phase

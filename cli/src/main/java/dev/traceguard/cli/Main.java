@@ -4,6 +4,7 @@ import dev.traceguard.commands.CompletionCommand;
 import dev.traceguard.commands.ExitCode;
 import dev.traceguard.commands.Terminal;
 import dev.traceguard.commands.VersionProvider;
+import dev.traceguard.commands.profile.ProfileCommand;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -30,9 +31,31 @@ public final class Main {
     out.flush();
     err.flush();
     if (Boolean.getBoolean("traceguard.cds.training")) {
+      trainSnapshot();
       loadOwnClasses();
     }
     System.exit(code);
+  }
+
+  /**
+   * Takes one snapshot of this JVM, output discarded, so that a class-data archive dumped at exit
+   * also holds the JDK's attach and performance-data classes and the lambdas of that path (a quick
+   * look is what most wants a quick start). Needs -Djdk.attach.allowAttachSelf=true; without it,
+   * or on any failure, the archive goes without them.
+   */
+  static void trainSnapshot() {
+    if (!Boolean.getBoolean("jdk.attach.allowAttachSelf")) {
+      return;
+    }
+    try {
+      PrintWriter none = new PrintWriter(java.io.Writer.nullWriter());
+      for (String format : new String[] {"table", "json"}) {
+        ProfileCommand.snapshotWithoutParser(new String[] {"profile", "--pid", Long.toString(ProcessHandle.current().pid()),
+            "--duration", "0", "--format", format, "--fail-on", "never"}, none, none);
+      }
+    } catch (RuntimeException | LinkageError e) {
+      // No training on this path: the archive holds what the other runs used.
+    }
   }
 
   /**
@@ -69,6 +92,23 @@ public final class Main {
    * @return the exit code
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    if (args.length > 0 && args[0].equals("profile")) {
+      // One snapshot is a quick look; the parser's model of profile would be most of its time.
+      try {
+        Integer code = ProfileCommand.snapshotWithoutParser(args, out, err);
+        if (code != null) {
+          return code;
+        }
+      } catch (RuntimeException e) {
+        boolean verbose = Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose");
+        err.println("traceguard: internal error: " + e + (verbose ? "" : " (run with --verbose for details)"));
+        if (verbose) {
+          e.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCode.INTERNAL.code();
+      }
+    }
     CommandLine cl = commandLine(args);
     cl.setOut(out);
     cl.setErr(err);

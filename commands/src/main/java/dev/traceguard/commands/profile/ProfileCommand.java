@@ -120,6 +120,9 @@ public final class ProfileCommand implements Callable<Integer> {
 
   @Mixin VerbosityMixin verbosity;
 
+  /** Where messages go, once running. */
+  private PrintWriter err;
+
   @Option(names = {"-p", "--pid"}, required = true, paramLabel = "PID", description = "The JVM to profile ('traceguard ps' lists them).")
   long pid;
 
@@ -225,8 +228,105 @@ public final class ProfileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
-    PrintWriter stdout = spec.commandLine().getOut();
+    return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /**
+   * Runs {@code traceguard profile ARGS} without the command-line parser when {@code args} ask for
+   * one snapshot in the plain form, {@code profile --pid PID --duration 0} with at most
+   * {@code --format}, {@code --attach-timeout}, {@code --fail-on} and {@code --verbose}, each once:
+   * building the parser's model of this command costs more than the snapshot itself.
+   *
+   * @return the exit code, or null when {@code args} are anything else (the parser then runs them)
+   */
+  public static Integer snapshotWithoutParser(String[] args, PrintWriter out, PrintWriter err) {
+    if (args.length < 3 || !args[0].equals("profile")) {
+      return null;
+    }
+    ProfileCommand c = new ProfileCommand();
+    c.verbosity = new VerbosityMixin();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    Durations durations = new Durations();
+    try {
+      for (int k = 1; k < args.length; k++) {
+        String a = args[k];
+        String value = null;
+        int eq = a.indexOf('=');
+        if (a.startsWith("--") && eq > 0) {
+          value = a.substring(eq + 1);
+          a = a.substring(0, eq);
+        }
+        String name;
+        switch (a) {
+          case "-p":
+          case "--pid":
+            name = "pid";
+            break;
+          case "-d":
+          case "--duration":
+            name = "duration";
+            break;
+          case "-f":
+          case "--format":
+            name = "format";
+            break;
+          case "--attach-timeout":
+            name = "attach-timeout";
+            break;
+          case "--fail-on":
+            name = "fail-on";
+            break;
+          case "-v":
+          case "--verbose":
+            if (value != null || !seen.add("verbose")) {
+              return null;
+            }
+            c.verbosity.verbose(true);
+            continue;
+          default:
+            return null;
+        }
+        if (!seen.add(name)) {
+          return null;
+        }
+        if (value == null) {
+          if (++k >= args.length) {
+            return null;
+          }
+          value = args[k];
+        }
+        switch (name) {
+          case "pid":
+            if (!value.matches("[0-9]{1,18}")) {
+              return null;
+            }
+            c.pid = Long.parseLong(value);
+            break;
+          case "duration":
+            c.duration = durations.convert(value);
+            break;
+          case "format":
+            c.format = OutputFormat.valueOf(value.toLowerCase(Locale.ROOT));
+            break;
+          case "attach-timeout":
+            c.attachTimeout = durations.convert(value);
+            break;
+          default:
+            c.failOn = value;
+        }
+      }
+    } catch (RuntimeException e) {
+      // A value the parser would reject: let it say so.
+      return null;
+    }
+    if (!seen.contains("pid") || !seen.contains("duration") || !c.duration.isZero()) {
+      return null;
+    }
+    return c.run(out, err);
+  }
+
+  private int run(PrintWriter stdout, PrintWriter err) {
+    this.err = err;
     Severity threshold;
     try {
       threshold = failOn.equalsIgnoreCase("never") ? null : Severity.valueOf(failOn.trim().toUpperCase(Locale.ROOT));
@@ -496,7 +596,6 @@ public final class ProfileCommand implements Callable<Integer> {
 
   private void phase(String what, long t0) {
     if (verbosity.verbose()) {
-      PrintWriter err = spec.commandLine().getErr();
       err.printf(Locale.ROOT, "traceguard profile: %s after %.0f ms%n", what, (System.nanoTime() - t0) / 1e6);
       err.flush();
     }
