@@ -447,6 +447,9 @@ public final class ProfileCommand implements Callable<Integer> {
       Snapshot prev = null;
       phase("sampler ready", t0);
       for (long tick = 0; ; tick++) {
+        if (sampler != null && startNanos + (tick + 1) * interval.toNanos() > deadline) {
+          sampler.fullNext();
+        }
         Snapshot s = quick != null ? quick.snapshot() : sampleWithin(sampling, sampler);
         if (session.gpu != null) {
           session.gpu.sample(s);

@@ -203,8 +203,27 @@ final class Sampler {
     }
   }
 
+  /**
+   * Thread states and deadlocks are read every {@value #THREADS_EVERY}th sample (and on the first
+   * and the one {@link #fullNext()} asks for): each read is two operations at a safepoint in the
+   * target, the costliest calls of a sample. Samples in between repeat the last figures.
+   */
+  static final int THREADS_EVERY = 5;
+  private int threadRounds;
+  private boolean fullNext;
+  private Snapshot lastThreads;
+
+  /** Makes the next sample read everything afresh (the last one of a run). */
+  void fullNext() {
+    fullNext = true;
+  }
+
   private void threads(Snapshot s) throws Exception {
-    Map<String, Object> t = attributes(threading, "AllThreadIds", "TotalThreadAllocatedBytes");
+    boolean fresh = lastThreads == null || fullNext || threadRounds % THREADS_EVERY == 0;
+    threadRounds++;
+    fullNext = false;
+    Map<String, Object> t = fresh ? attributes(threading, "AllThreadIds", "TotalThreadAllocatedBytes")
+        : allocatedAvailable ? attributes(threading, "TotalThreadAllocatedBytes") : Map.of();
     if (allocatedAvailable) {
       Object v = t.get("TotalThreadAllocatedBytes");
       if (v instanceof Long && (Long) v >= 0) {
@@ -213,6 +232,17 @@ final class Sampler {
         allocatedAvailable = false;
       }
     }
+    if (!fresh) {
+      s.addAll(lastThreads);
+      return;
+    }
+    Snapshot th = new Snapshot(s.time());
+    threadStates(t, th);
+    s.addAll(th);
+    lastThreads = th;
+  }
+
+  private void threadStates(Map<String, Object> t, Snapshot s) throws Exception {
     long[] ids = (long[]) t.get("AllThreadIds");
     Map<Thread.State, Integer> states = new EnumMap<>(Thread.State.class);
     for (ThreadInfo i : threadInfo(ids)) {
