@@ -117,8 +117,7 @@ final class ParallelLines implements AutoCloseable {
     /** Empties the recording for another line. */
     void reset() {
       events.clear();
-      // Drop what the copies point to: a recording waiting for reuse must not keep this line's
-      // strings alive through the next collections.
+      // Drop what the copies point to (a recording waiting for reuse keeps at most one line's).
       for (int i = 0; i < used; i++) {
         spans.get(i).clear();
       }
@@ -205,6 +204,8 @@ final class ParallelLines implements AutoCloseable {
   }
 
   private Recording parse(long lineNumber, byte[] bytes, int length, Recording r) throws IOException {
+    // Emptied here rather than when stored: the storing thread bounds the pace.
+    r.reset();
     if (FAST) {
       if (fast.get().parse(lineNumber, bytes, length, r)) {
         return r;
@@ -239,7 +240,6 @@ final class ParallelLines implements AutoCloseable {
     } else {
       r.replay(owner.directSink());
     }
-    r.reset();
     freeRecordings.push(r);
     if (freeBytes + p.bytes().length <= MAX_BYTES_IN_FLIGHT / 2) {
       freeBytes += p.bytes().length;
