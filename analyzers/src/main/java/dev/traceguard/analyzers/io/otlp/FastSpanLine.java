@@ -122,27 +122,20 @@ final class FastSpanLine {
   }
 
   private void readLine() {
-    expect('{');
     boolean any = false;
-    if (peek() != '}') {
+    if (object()) {
       do {
         readName();
         if (!nameIs(RESOURCE_SPANS)) {
           throw GiveUp.INSTANCE;
         }
         any = true;
-        expect('[');
-        if (peek() != ']') {
+        if (array()) {
           do {
-            expect('{');
             readResourceSpans();
           } while (comma(']'));
-        } else {
-          i++;
         }
       } while (comma('}'));
-    } else {
-      i++;
     }
     ws();
     if (!any || i != end) {
@@ -150,31 +143,24 @@ final class FastSpanLine {
     }
   }
 
-  /** After the opening brace of a ResourceSpans. */
   private void readResourceSpans() {
     Resource resource = null;
-    if (peek() == '}') {
-      i++;
+    if (!object()) {
       return;
     }
     do {
       readName();
       if (nameIs(RESOURCE)) {
-        expect('{');
         resource = readResource();
       } else if (nameIs(SCOPE_SPANS)) {
         if (resource == null) {
           // Spans before their resource wait for it in the general reader.
           throw GiveUp.INSTANCE;
         }
-        expect('[');
-        if (peek() != ']') {
+        if (array()) {
           do {
-            expect('{');
             readScopeSpans(resource);
           } while (comma(']'));
-        } else {
-          i++;
         }
       } else if (nameIs(INSTRUMENTATION_LIBRARY_SPANS)) {
         throw GiveUp.INSTANCE;
@@ -186,14 +172,11 @@ final class FastSpanLine {
 
   private Resource readResource() {
     Attributes attrs = Attributes.empty();
-    if (peek() == '}') {
-      i++;
-    } else {
+    if (object()) {
       do {
         readName();
         if (nameIs(ATTRIBUTES)) {
           scratch.clear();
-          expect('[');
           readAttributes(scratch);
           attrs = scratch.build();
         } else {
@@ -207,8 +190,7 @@ final class FastSpanLine {
 
   private void readScopeSpans(Resource resource) {
     String scope = "";
-    if (peek() == '}') {
-      i++;
+    if (!object()) {
       return;
     }
     do {
@@ -216,10 +198,8 @@ final class FastSpanLine {
       if (nameIs(SCOPE)) {
         scope = readScopeName();
       } else if (nameIs(SPANS)) {
-        expect('[');
-        if (peek() != ']') {
+        if (array()) {
           do {
-            expect('{');
             MutableSpan s = out.spanToFill(reusable);
             s.clear();
             readSpan(s);
@@ -227,8 +207,6 @@ final class FastSpanLine {
             s.resource = resource;
             out.span(s);
           } while (comma(']'));
-        } else {
-          i++;
         }
       } else if (nameIs(INSTRUMENTATION_LIBRARY)) {
         throw GiveUp.INSTANCE;
@@ -240,9 +218,7 @@ final class FastSpanLine {
 
   private String readScopeName() {
     String name = "";
-    expect('{');
-    if (peek() == '}') {
-      i++;
+    if (!object()) {
       return name;
     }
     do {
@@ -256,86 +232,44 @@ final class FastSpanLine {
     return name;
   }
 
-  /** After the opening brace of a span. */
   private void readSpan(MutableSpan s) {
     s.line = line;
-    if (peek() == '}') {
-      i++;
+    if (!object()) {
       return;
     }
     do {
       readName();
-      switch (strLen) {
-        case 4:
-          if (nameIs(NAME)) {
-            s.name = readText();
-          } else if (nameIs(KIND)) {
-            s.kind = SpanKind.ofNumber(readInt());
-          } else {
-            skipUnknown(0);
-          }
-          break;
-        case 5:
-          if (nameIs(FLAGS)) {
-            s.flags = (int) readUint64();
-          } else if (nameIs(LINKS)) {
-            expect('[');
-            expect(']');
-          } else {
-            skipUnknown(0);
-          }
-          break;
-        case 6:
-          if (nameIs(SPAN_ID)) {
-            readId(s.spanId);
-          } else if (nameIs(STATUS)) {
-            readStatus(s);
-          } else if (nameIs(EVENTS)) {
-            readEvents(s);
-          } else {
-            skipUnknown(0);
-          }
-          break;
-        case 7:
-          if (nameIs(TRACE_ID)) {
-            readId(s.traceId);
-          } else {
-            skipUnknown(0);
-          }
-          break;
-        case 10:
-          if (nameIs(ATTRIBUTES)) {
-            expect('[');
-            readAttributes(s.attributes);
-          } else if (nameIs(TRACE_STATE)) {
-            s.traceState = readText();
-          } else {
-            skipUnknown(0);
-          }
-          break;
-        case 12:
-          if (nameIs(PARENT_SPAN_ID)) {
-            readId(s.parentSpanId);
-          } else {
-            skipUnknown(0);
-          }
-          break;
-        case 15:
-          if (nameIs(END_TIME)) {
-            s.endUnixNano = readUint64();
-          } else {
-            skipUnknown(0);
-          }
-          break;
-        case 17:
-          if (nameIs(START_TIME)) {
-            s.startUnixNano = readUint64();
-          } else {
-            skipUnknown(0);
-          }
-          break;
-        default:
-          skipUnknown(0);
+      // Most names differ in length, which nameIs compares first.
+      if (nameIs(TRACE_ID)) {
+        readId(s.traceId);
+      } else if (nameIs(SPAN_ID)) {
+        readId(s.spanId);
+      } else if (nameIs(PARENT_SPAN_ID)) {
+        readId(s.parentSpanId);
+      } else if (nameIs(NAME)) {
+        s.name = readText();
+      } else if (nameIs(KIND)) {
+        s.kind = SpanKind.ofNumber(readInt());
+      } else if (nameIs(START_TIME)) {
+        s.startUnixNano = readUint64();
+      } else if (nameIs(END_TIME)) {
+        s.endUnixNano = readUint64();
+      } else if (nameIs(FLAGS)) {
+        s.flags = (int) readUint64();
+      } else if (nameIs(ATTRIBUTES)) {
+        readAttributes(s.attributes);
+      } else if (nameIs(STATUS)) {
+        readStatus(s);
+      } else if (nameIs(EVENTS)) {
+        readEvents(s);
+      } else if (nameIs(TRACE_STATE)) {
+        s.traceState = readText();
+      } else if (nameIs(LINKS)) {
+        // Links are left to the general reader.
+        expect('[');
+        expect(']');
+      } else {
+        skipUnknown(0);
       }
     } while (comma('}'));
   }
@@ -349,9 +283,7 @@ final class FastSpanLine {
   }
 
   private void readStatus(MutableSpan s) {
-    expect('{');
-    if (peek() == '}') {
-      i++;
+    if (!object()) {
       return;
     }
     do {
@@ -367,19 +299,14 @@ final class FastSpanLine {
   }
 
   private void readEvents(MutableSpan s) {
-    expect('[');
-    if (peek() == ']') {
-      i++;
+    if (!array()) {
       return;
     }
     do {
-      expect('{');
       long time = 0;
       String name = "";
       Attributes.Builder attrs = Attributes.builder();
-      if (peek() == '}') {
-        i++;
-      } else {
+      if (object()) {
         do {
           readName();
           if (nameIs(TIME)) {
@@ -387,7 +314,6 @@ final class FastSpanLine {
           } else if (nameIs(NAME)) {
             name = readText();
           } else if (nameIs(ATTRIBUTES)) {
-            expect('[');
             readAttributes(attrs);
           } else {
             skipUnknown(0);
@@ -398,19 +324,15 @@ final class FastSpanLine {
     } while (comma(']'));
   }
 
-  /** After the opening bracket of a KeyValue array. */
+  /** A KeyValue array. */
   private void readAttributes(Attributes.Builder into) {
-    if (peek() == ']') {
-      i++;
+    if (!array()) {
       return;
     }
     do {
-      expect('{');
       String key = null;
       Object value = null;
-      if (peek() == '}') {
-        i++;
-      } else {
+      if (object()) {
         do {
           readName();
           if (nameIs(KEY)) {
@@ -449,10 +371,8 @@ final class FastSpanLine {
     if (depth > MAX_DEPTH) {
       throw GiveUp.INSTANCE;
     }
-    expect('{');
     Object value = null;
-    if (peek() == '}') {
-      i++;
+    if (!object()) {
       return null;
     }
     do {
@@ -480,21 +400,16 @@ final class FastSpanLine {
 
   /** An arrayValue or kvlistValue as compact JSON text, as {@link OtlpJsonReader} renders it. */
   private Rendered render(boolean array, int depth) {
-    expect('{');
     StringBuilder sb = new StringBuilder(array ? "[" : "{");
     boolean first = true;
-    if (peek() == '}') {
-      i++;
-    } else {
+    if (object()) {
       do {
         readName();
         if (!nameIs(VALUES) || peek() != '[') {
           skipValue(depth + 1);
           continue;
         }
-        i++;
-        if (peek() == ']') {
-          i++;
+        if (!array()) {
           continue;
         }
         do {
@@ -505,12 +420,9 @@ final class FastSpanLine {
           if (array) {
             append(sb, readAnyValueInner(depth + 1));
           } else {
-            expect('{');
             String key = "";
             Object value = null;
-            if (peek() == '}') {
-              i++;
-            } else {
+            if (object()) {
               do {
                 readName();
                 if (nameIs(KEY)) {
@@ -535,27 +447,8 @@ final class FastSpanLine {
     return new Rendered(sb.append(array ? ']' : '}').toString());
   }
 
-  /** As {@code OtlpJsonReader} appends a value to rendered JSON. */
   private static void append(StringBuilder sb, Object v) {
-    if (v == null) {
-      sb.append("null");
-    } else if (v instanceof String) {
-      sb.append('"');
-      String t = (String) v;
-      for (int k = 0; k < t.length(); k++) {
-        char c = t.charAt(k);
-        if (c == '"' || c == '\\') {
-          sb.append('\\').append(c);
-        } else if (c < 0x20) {
-          sb.append(String.format("\\u%04x", (int) c));
-        } else {
-          sb.append(c);
-        }
-      }
-      sb.append('"');
-    } else {
-      sb.append(v);
-    }
+    OtlpJsonReader.appendValue(sb, v);
   }
 
   private Long readIntValue() {
@@ -740,25 +633,19 @@ final class FastSpanLine {
         readString();
         return;
       case '{':
-        i++;
-        if (peek() == '}') {
-          i++;
-          return;
+        if (object()) {
+          do {
+            readName();
+            skipValue(depth + 1);
+          } while (comma('}'));
         }
-        do {
-          readName();
-          skipValue(depth + 1);
-        } while (comma('}'));
         return;
       case '[':
-        i++;
-        if (peek() == ']') {
-          i++;
-          return;
+        if (array()) {
+          do {
+            skipValue(depth + 1);
+          } while (comma(']'));
         }
-        do {
-          skipValue(depth + 1);
-        } while (comma(']'));
         return;
       case 't':
         if (literal("true")) {
@@ -975,6 +862,26 @@ final class FastSpanLine {
       return false;
     }
     throw GiveUp.INSTANCE;
+  }
+
+  /** Steps into an object: false when it is empty (and then past it). */
+  private boolean object() {
+    expect('{');
+    if (peek() == '}') {
+      i++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Steps into an array: false when it is empty (and then past it). */
+  private boolean array() {
+    expect('[');
+    if (peek() == ']') {
+      i++;
+      return false;
+    }
+    return true;
   }
 
   private void expect(char c) {

@@ -1031,7 +1031,8 @@ public final class OtlpJsonReader implements FormatReader {
     return new RawJson(sb.append(array ? ']' : '}').toString());
   }
 
-  private static void appendValue(StringBuilder sb, Object v) {
+  /** Appends a value to rendered JSON text (also for {@link FastSpanLine}, which must render alike). */
+  static void appendValue(StringBuilder sb, Object v) {
     if (v == null) {
       sb.append("null");
     } else if (v instanceof String) {
