@@ -33,6 +33,17 @@ class ProfileDumpTest {
   }
 
   @Test
+  void aGpuProfileCapturedOnAGpuReadsBackWithItsKernelFigures() {
+    // profile --gpu --out on an H200 (testdata/README.md): one JCuda kernel of about 27 µs.
+    String[] r = TestdataTest.run("analyze", "--format", "json",
+        TestdataTest.TESTDATA.resolve("gpu").resolve("profile-gpu-h200.jsonl").toString());
+    assertThat(Integer.parseInt(r[0])).as(r[2]).isZero();
+    assertThat(TestdataTest.ruleCounts(r[1])).isEmpty();
+    assertThat(r[1]).contains("\"gpuKernelSummaries\" : 1").contains("\"jvmProcesses\" : 1")
+        .contains("\"skipped\" : 0");
+  }
+
+  @Test
   void profileAndPsHelpTeach() {
     String[] p = TestdataTest.run("profile", "--help");
     assertThat(p[0]).isEqualTo("0");

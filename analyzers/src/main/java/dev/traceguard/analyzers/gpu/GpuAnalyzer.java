@@ -100,7 +100,8 @@ public final class GpuAnalyzer implements Analyzer {
     }
     out.stat("gpuDevices", devices);
     out.stat("gpuKernels", kernels);
-    out.stat("gpuKernelSummaries", g.summaries().size());
+    // Summaries from Nsight Systems kernel reports and from profile --gpu samples alike.
+    out.stat("gpuKernelSummaries", g.summaries().size() + agent.size());
   }
 
   /** One input's GPU records. */
