@@ -168,8 +168,12 @@ class KernelInterceptorTest {
       assertThat(Arrays.stream(kernels).map(KernelStat::from).map(KernelStat::getKernel)).containsExactly("gemm", "rope");
       assertThat(KernelStat.from(kernels[0]).getCount()).isEqualTo(50);
       assertThat(KernelStat.from(kernels[1]).getP99Nanos()).isEqualTo(5_000);
-      CompositeData[] streams = (CompositeData[]) server.getAttribute(name, "Streams");
-      StreamStat s1 = StreamStat.from(streams[0]);
+      // Stream states are sampled at most every Harvester.SAMPLE_PERIOD_NANOS: wait for one.
+      StreamStat s1;
+      do {
+        s1 = StreamStat.from(((CompositeData[]) server.getAttribute(name, "Streams"))[0]);
+        Thread.sleep(5);
+      } while (s1.getBusySamples() + s1.getIdleSamples() == 0 && System.nanoTime() < deadline);
       assertThat(s1.getStream()).isEqualTo("stream-1");
       assertThat(s1.getBusyNanos()).isEqualTo(5_000_000);
       assertThat(s1.getBusySamples() + s1.getIdleSamples()).isPositive();
