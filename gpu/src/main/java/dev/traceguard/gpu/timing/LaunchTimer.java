@@ -145,6 +145,9 @@ public final class LaunchTimer<S, E> {
    * back to the pool, counted as untimed). A launch that returns non-zero is not counted.
    */
   public int time(String kernel, S stream, String streamLabel, IntSupplier launch) {
+    if (closed) {
+      return launch.getAsInt();
+    }
     long t0 = hostNanos.getAsLong();
     Pending p = begin(kernel, stream, streamLabel, t0);
     int rc;
@@ -161,12 +164,9 @@ public final class LaunchTimer<S, E> {
 
   /**
    * Counts the launch and records its start event on {@code stream}; null when the launch goes
-   * untimed (not sampled, no pair free, timer closed, or the event call failed).
+   * untimed (not sampled, no pair free, timer closed meanwhile, or the event call failed).
    */
   private Pending begin(String kernel, S stream, String streamLabel, long now) {
-    if (closed) {
-      return null;
-    }
     KernelAcc k;
     StreamAcc s;
     Pair<E> pair;
@@ -175,6 +175,9 @@ public final class LaunchTimer<S, E> {
       s = stream(streamLabel, now);
       k.launches++;
       s.launches++;
+      if (closed) {
+        return null;
+      }
       if (!sampled(now)) {
         unsampled++;
         return null;
