@@ -20,9 +20,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Every launch is counted; with a budget of timed launches per second, launches beyond it are
  * timed at random (each with the same chance, re-estimated from the launch rate every 100 ms, or
- * sooner once a tenth of the budget's launches have been seen), so
- * that the cost on a busy application stays bounded. Totals and stream busy times are then
- * estimates: the timed launches' mean times the launches counted.
+ * sooner once a tenth of the budget's launches have been seen), so that the cost on a busy
+ * application stays bounded. Totals and stream busy times are then estimates: the timed launches'
+ * mean times the launches counted.
  *
  * <pre>{@code
  * LaunchTimer<cudaStream_t, cudaEvent_t> timer = new LaunchTimer<>(backend, System::nanoTime, 1024, 256);
