@@ -16,8 +16,9 @@ import java.util.Map;
 
 /**
  * Reads the common shape of a traces line, as the collector's file exporter and the OpenTelemetry
- * SDKs write it, straight from its bytes: one {@code {"resourceSpans":[...]}} object, ASCII
- * strings without escapes, lower-case hex ids, numeric enums, times as decimal strings or numbers.
+ * SDKs write it, straight from its bytes: one {@code {"resourceSpans":[...]}} object, strings in
+ * well-formed UTF-8 with or without escapes, lower-case hex ids, numeric enums, times as decimal
+ * strings or numbers.
  * It gives up ({@link #parse} returns false) at the first thing outside that shape, and at
  * anything that would be an error or a note; the caller then discards what it recorded and parses
  * the line with {@link OtlpJsonReader}, which handles all of OTLP/JSON. For every line it accepts,
@@ -750,7 +751,46 @@ final class FastSpanLine {
     }
   }
 
-  /** A string with JSON escapes, decoded as JSON parsers do; gives up on anything else. */
+  /**
+   * Appends the character encoded in UTF-8 at {@code b[k]} (a byte of 0x80 or more) and returns
+   * where the next one starts. Only well-formed UTF-8: no overlong forms, no surrogates, nothing
+   * past U+10FFFF; it gives up on anything else, which the general reader then judges.
+   */
+  private int utf8(int k, StringBuilder sb) {
+    int lead = b[k] & 0xff;
+    int more;
+    int cp;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      more = 1;
+      cp = lead & 0x1F;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      more = 2;
+      cp = lead & 0x0F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      more = 3;
+      cp = lead & 0x07;
+    } else {
+      throw GiveUp.INSTANCE;
+    }
+    if (k + more >= end) {
+      throw GiveUp.INSTANCE;
+    }
+    for (int j = 1; j <= more; j++) {
+      int c = b[k + j] & 0xff;
+      if ((c & 0xC0) != 0x80) {
+        throw GiveUp.INSTANCE;
+      }
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    if ((more == 2 && cp < 0x800) || (more == 3 && (cp < 0x10000 || cp > 0x10FFFF))
+        || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      throw GiveUp.INSTANCE;
+    }
+    sb.appendCodePoint(cp);
+    return k + more + 1;
+  }
+
+  /** A string with JSON escapes or UTF-8, decoded as JSON parsers do; gives up on anything else. */
   private String decodeString() {
     if (peek() != '"') {
       throw GiveUp.INSTANCE;
@@ -763,6 +803,10 @@ final class FastSpanLine {
       if (c == '"') {
         i = k + 1;
         return sb.toString();
+      }
+      if (c < 0) {
+        k = utf8(k, sb);
+        continue;
       }
       if (c < 0x20) {
         throw GiveUp.INSTANCE;

@@ -200,6 +200,30 @@ class FastSpanLineTest {
     assertSame(f, "{\"resourceSpans\":[{\"resource\":{},\"scopeSpans\":[{\"spans\":[" + SPAN + "],\"scope\":{\"name\":\"late\"}},"
         + "{\"scope\":{\"name\":\"s2\"},\"spans\":[]}]},{\"resource\":" + RESOURCE + ",\"scopeSpans\":[]}]} \r");
     assertSame(f, "{\"resourceSpans\":[]}");
+    // UTF-8 of two, three and four bytes, and mixed with escapes
+    assertSame(f, line(SPAN.replace("chat gpt-4o", "chat ünïcode 日本語 \uD83D\uDE80 \\u00e9\\n€")));
+  }
+
+  @Test
+  void itGivesUpOnUtf8ThatIsNotWellFormed() throws IOException {
+    FastSpanLine f = new FastSpanLine();
+    byte[][] bad = {
+      {(byte) 0xC0, (byte) 0xAF},                          // overlong '/'
+      {(byte) 0xE0, (byte) 0x80, (byte) 0xAF},             // overlong, three bytes
+      {(byte) 0xE2, (byte) 0x82},                          // cut short
+      {(byte) 0x80},                                       // a continuation byte alone
+      {(byte) 0xED, (byte) 0xA0, (byte) 0x80},             // a surrogate
+      {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // past U+10FFFF
+      {(byte) 0xFF},
+    };
+    String[] parts = line(SPAN.replace("chat gpt-4o", "@@")).split("@@");
+    for (byte[] b : bad) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      out.write(parts[0].getBytes(StandardCharsets.UTF_8));
+      out.write(b);
+      out.write(parts[1].getBytes(StandardCharsets.UTF_8));
+      assertThat(fast(f, out.toByteArray())).as(Arrays.toString(b)).isNull();
+    }
   }
 
   @Test
@@ -216,7 +240,6 @@ class FastSpanLineTest {
       line(SPAN.replace("{\"stringValue\":\"chat\"}", "{\"bytesValue\":\"AAE=\"}")),
       line(SPAN.replace("{\"stringValue\":\"chat\"}", "{\"doubleValue\":\"NaN\"}")),
       line(SPAN.replace("{\"stringValue\":\"chat\"}", "{\"intValue\":\"12345678901234567890\"}")),
-      line(SPAN.replace("chat gpt-4o", "chat ünïcode")),
       line(SPAN.replace("\"1544712660000000000\"", "\"15447126600000000000\"")),
       line(SPAN.replace("\"1544712660000000000\"", "1.5e18")),
       line(SPAN.replace("\"1544712660000000000\"", "null")),
@@ -273,5 +296,25 @@ class FastSpanLineTest {
     }
     // Some damage leaves valid OTLP (a changed digit or letter in a value, say).
     assertThat(accepted).isGreaterThan(100);
+    // Bytes of multi-byte UTF-8 characters changed at random.
+    byte[] utf8 = line(SPAN.replace("chat gpt-4o", "日本語 ü € \uD83D\uDE80")).getBytes(StandardCharsets.UTF_8);
+    int accepted8 = 0;
+    for (int n = 0; n < 2_000; n++) {
+      byte[] b = utf8.clone();
+      int at;
+      do {
+        at = random.nextInt(b.length);
+      } while (b[at] >= 0);
+      b[at] = (byte) (0x80 + random.nextInt(0x80));
+      List<String> fast = fast(f, b);
+      if (fast == null) {
+        continue;
+      }
+      accepted8++;
+      Record general = general(b);
+      assertThat(general.problems).as("damaged UTF-8 the general reader complains of was accepted").isFalse();
+      assertThat(fast).isEqualTo(general.events);
+    }
+    assertThat(accepted8).isGreaterThan(50);
   }
 }
