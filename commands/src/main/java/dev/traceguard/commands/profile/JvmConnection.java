@@ -139,7 +139,8 @@ final class JvmConnection implements AutoCloseable {
    * /proc/PID/root from anywhere).
    */
   static void preflight(long pid, List<String> notes, boolean jmx) throws ProfileFailure {
-    if (pid == ProcessHandle.current().pid()) {
+    // The launcher's class-data archive training snapshots its own JVM on purpose.
+    if (pid == ProcessHandle.current().pid() && !Boolean.getBoolean("traceguard.cds.training")) {
       throw new ProfileFailure(ExitCode.USAGE, "--pid " + pid + " is traceguard itself; give the pid of the JVM to profile");
     }
     if (!ProcFs.exists(pid)) {
