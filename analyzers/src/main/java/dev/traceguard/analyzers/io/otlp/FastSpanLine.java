@@ -40,6 +40,10 @@ final class FastSpanLine {
   private static final int MAX_RENDERED = 1 << 20;
   /** Longer numbers are left to the general reader, which has a limit of its own. */
   private static final int MAX_NUMBER = 100;
+  /** The general reader's limits (its JSON factory's, and Jackson's default for names). */
+  private static final int MAX_NESTING = 256;
+  private static final int MAX_NAME = 50_000;
+  private static final int MAX_STRING = 16 * 1024 * 1024;
 
   private static final byte[] RESOURCE_SPANS = ascii("resourceSpans");
   private static final byte[] RESOURCE = ascii("resource");
@@ -98,6 +102,8 @@ final class FastSpanLine {
   /** Start and length of the last string read. */
   private int str;
   private int strLen;
+  /** Objects and arrays open at {@link #i}. */
+  private int nesting;
 
   /**
    * Reads {@code bytes[0, length)}, one JSON line, into {@code sink}.
@@ -111,6 +117,7 @@ final class FastSpanLine {
     end = length;
     line = lineNumber;
     out = sink;
+    nesting = 0;
     try {
       readLine();
       return true;
@@ -477,6 +484,10 @@ final class FastSpanLine {
     }
     int start = i;
     int len = numberLength(true);
+    if (len == 2 && b[start] == '-' && b[start + 1] == '0') {
+      // An integer to JSON parsers: -0 is 0, without a sign.
+      return 0.0;
+    }
     return Double.parseDouble(new String(b, start, len, StandardCharsets.ISO_8859_1));
   }
 
@@ -742,13 +753,18 @@ final class FastSpanLine {
    */
   private String readText() {
     int at = i;
+    String t;
     try {
       readString();
-      return text();
+      t = text();
     } catch (GiveUp e) {
       i = at;
-      return decodeString();
+      t = decodeString();
     }
+    if (t.length() > MAX_STRING) {
+      throw GiveUp.INSTANCE;
+    }
+    return t;
   }
 
   /**
@@ -867,6 +883,9 @@ final class FastSpanLine {
   /** Reads a field name and the colon after it. */
   private void readName() {
     readString();
+    if (strLen > MAX_NAME) {
+      throw GiveUp.INSTANCE;
+    }
     expect(':');
   }
 
@@ -903,6 +922,7 @@ final class FastSpanLine {
       return true;
     }
     if (c == close) {
+      nesting--;
       return false;
     }
     throw GiveUp.INSTANCE;
@@ -910,21 +930,25 @@ final class FastSpanLine {
 
   /** Steps into an object: false when it is empty (and then past it). */
   private boolean object() {
-    expect('{');
-    if (peek() == '}') {
-      i++;
-      return false;
-    }
-    return true;
+    return open('{', '}');
   }
 
   /** Steps into an array: false when it is empty (and then past it). */
   private boolean array() {
-    expect('[');
-    if (peek() == ']') {
+    return open('[', ']');
+  }
+
+  private boolean open(char c, char close) {
+    expect(c);
+    // Empty or not, this level counts against the general reader's limit (kept one short of it).
+    if (nesting + 1 >= MAX_NESTING) {
+      throw GiveUp.INSTANCE;
+    }
+    if (peek() == close) {
       i++;
       return false;
     }
+    nesting++;
     return true;
   }
 

@@ -205,6 +205,34 @@ class FastSpanLineTest {
   }
 
   @Test
+  void itKeepsToTheGeneralReadersNumbersAndLimits() throws IOException {
+    FastSpanLine f = new FastSpanLine();
+    String pre = "{\"resourceSpans\":[{\"resource\":{},\"scopeSpans\":[{\"spans\":[{";
+    String post = "}]}]}]}";
+    // -0 is an integer to JSON parsers, so 0.0 without its sign.
+    assertSame(f, pre + "\"attributes\":[{\"key\":\"k\",\"value\":{\"doubleValue\":-0}},"
+        + "{\"key\":\"a\",\"value\":{\"arrayValue\":{\"values\":[{\"doubleValue\":-0},{\"doubleValue\":-0.0}]}}}]" + post);
+    // Nesting: every kvlist level is four JSON levels; the general reader stops past 256.
+    for (int levels : new int[] {40, 62}) {
+      String kv = "{}";
+      for (int k = 0; k < levels; k++) {
+        kv = "{\"kvlistValue\":{\"values\":[{\"value\":" + kv + "}]}}";
+      }
+      String l = pre + "\"attributes\":[{\"key\":\"k\",\"value\":" + kv + "}]" + post;
+      if (levels == 40) {
+        assertSame(f, l);
+      } else {
+        assertThat(general(l).problems).isTrue();
+        assertThat(fast(f, l)).isNull();
+      }
+    }
+    // Names up to 50 000 characters, strings up to 16 MiB.
+    assertSame(f, pre + "\"" + "a".repeat(50_000) + "\":1" + post);
+    assertThat(fast(f, pre + "\"" + "a".repeat(50_001) + "\":1" + post)).isNull();
+    assertThat(fast(f, pre + "\"name\":\"" + "a".repeat(16 * 1024 * 1024 + 1) + "\"" + post)).isNull();
+  }
+
+  @Test
   void itGivesUpOnUtf8ThatIsNotWellFormed() throws IOException {
     FastSpanLine f = new FastSpanLine();
     byte[][] bad = {
