@@ -198,6 +198,9 @@ public final class Attributes implements KeyValues {
     }
 
     private static Object normalise(Object value) {
+      if (value instanceof String) {
+        return value;
+      }
       if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
         return ((Number) value).longValue();
       }

@@ -114,13 +114,12 @@ final class ParallelLines implements AutoCloseable {
       hashes += h;
     }
 
-    /** Empties the recording for another line. */
+    /**
+     * Empties the recording for another line. Its span copies are cleared by the readers that fill
+     * them (and a recording waiting for reuse keeps at most one line's values).
+     */
     void reset() {
       events.clear();
-      // Drop what the copies point to (a recording waiting for reuse keeps at most one line's).
-      for (int i = 0; i < used; i++) {
-        spans.get(i).clear();
-      }
       used = 0;
       needsReadingThread = false;
       if (spans.size() > MAX_KEPT_SPANS) {

@@ -16,7 +16,6 @@ final class StringCache {
   private final char[][] chars = new char[1 << 12][];
 
   private final String[] byteSlots = new String[1 << 12];
-  private final byte[][] bytes = new byte[1 << 12][];
 
   /** The text of the ASCII bytes {@code b[off, off + len)}. */
   String ascii(byte[] b, int off, int len) {
@@ -30,14 +29,26 @@ final class StringCache {
         + b[off + len - 2 >= off ? off + len - 2 : off] * 923521;
     h ^= h >>> 15;
     int slot = (h ^ (h >>> 12)) & (byteSlots.length - 1);
-    byte[] cached = this.bytes[slot];
-    if (cached != null && cached.length == len && Arrays.equals(cached, 0, len, b, off, off + len)) {
-      return byteSlots[slot];
+    String cached = byteSlots[slot];
+    if (cached != null && sameText(cached, b, off, len)) {
+      return cached;
     }
     String s = new String(b, off, len, StandardCharsets.ISO_8859_1);
     byteSlots[slot] = s;
-    this.bytes[slot] = Arrays.copyOfRange(b, off, off + len);
     return s;
+  }
+
+  /** Whether {@code s} is the text of the ASCII bytes {@code b[off, off + len)}. */
+  private static boolean sameText(String s, byte[] b, int off, int len) {
+    if (s.length() != len) {
+      return false;
+    }
+    for (int k = 0; k < len; k++) {
+      if (s.charAt(k) != b[off + k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The text of {@code chars[off, off + len)}. */
