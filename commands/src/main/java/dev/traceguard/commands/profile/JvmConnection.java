@@ -161,6 +161,14 @@ final class JvmConnection implements AutoCloseable {
       throw new ProfileFailure(ExitCode.NOT_A_JVM, "process " + pid + " (" + name + ") is not a JVM (no libjvm.so"
           + " mapped); 'traceguard ps' lists the JVMs");
     }
+    // Memory maps hidden from us: attaching would send SIGQUIT, which ends most processes that are
+    // not JVMs. Every JVM handles it (and almost every one has a performance data file).
+    if (jvm == null && Boolean.FALSE.equals(ProcFs.catchesSigquit(pid))
+        && PerfData.find(pid, ProcFs.nsPid(pid)) == null) {
+      throw new ProfileFailure(ExitCode.NOT_A_JVM, "process " + pid + " (" + name + ") does not look like a JVM:"
+          + " its memory maps cannot be read from here, it has no performance data file, and it does not handle"
+          + " SIGQUIT as every JVM does (-Xrs aside); 'traceguard ps' lists the JVMs");
+    }
     List<String> cmd = ProcFs.cmdline(pid);
     String toolOptions = ProcFs.environ(pid, "JAVA_TOOL_OPTIONS");
     if (cmd.contains("-XX:+DisableAttachMechanism")

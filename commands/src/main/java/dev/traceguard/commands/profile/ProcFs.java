@@ -42,6 +42,22 @@ final class ProcFs {
     return m;
   }
 
+  /**
+   * Whether the process handles SIGQUIT ({@code SigCgt} in {@code /proc/PID/status}), as every
+   * HotSpot JVM does unless started with -Xrs; null when that cannot be read.
+   */
+  static Boolean catchesSigquit(long pid) {
+    String caught = status(pid).get("SigCgt");
+    if (caught == null) {
+      return null;
+    }
+    try {
+      return (Long.parseUnsignedLong(caught, 16) & (1L << 2)) != 0;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   /** The state letter from {@code /proc/PID/stat} (R, S, D, T, Z…), or '?' when unreadable. */
   static char state(long pid) {
     String stat = read(dir(pid).resolve("stat"));
