@@ -100,13 +100,7 @@ public final class Main {
           return code;
         }
       } catch (RuntimeException e) {
-        boolean verbose = Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose");
-        err.println("traceguard: internal error: " + e + (verbose ? "" : " (run with --verbose for details)"));
-        if (verbose) {
-          e.printStackTrace(err);
-        }
-        err.flush();
-        return ExitCode.INTERNAL.code();
+        return internalError(err, e, verbose(args));
       }
     }
     CommandLine cl = commandLine(args);
@@ -129,13 +123,7 @@ public final class Main {
    * with --verbose among {@code args}), "cancelled" for a command stopped by Ctrl-C.
    */
   static void configure(CommandLine cl, String... args) {
-    boolean verbose = false;
-    for (String a : args) {
-      if (a.equals("-v") || a.equals("--verbose")) {
-        verbose = true;
-      }
-    }
-    boolean showStack = verbose;
+    boolean showStack = verbose(args);
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           PrintWriter e = commandLine.getErr();
@@ -144,12 +132,7 @@ public final class Main {
             e.flush();
             return CANCELLED;
           }
-          e.println("traceguard: internal error: " + ex + (showStack ? "" : " (run with --verbose for details)"));
-          if (showStack) {
-            ex.printStackTrace(e);
-          }
-          e.flush();
-          return ExitCode.INTERNAL.code();
+          return internalError(e, ex, showStack);
         });
     cl.setParameterExceptionHandler(
         (ex, args2) -> {
@@ -162,6 +145,25 @@ public final class Main {
           e.flush();
           return ExitCode.USAGE.code();
         });
+  }
+
+  private static boolean verbose(String... args) {
+    for (String a : args) {
+      if (a.equals("-v") || a.equals("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One line for a bug (a stack trace too with --verbose), and its exit status. */
+  private static int internalError(PrintWriter err, Exception ex, boolean showStack) {
+    err.println("traceguard: internal error: " + ex + (showStack ? "" : " (run with --verbose for details)"));
+    if (showStack) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+    return ExitCode.INTERNAL.code();
   }
 
   /** Exit status of a command cancelled with Ctrl-C (128 + SIGINT, as shells report it). */

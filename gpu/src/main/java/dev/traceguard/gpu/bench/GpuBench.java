@@ -110,19 +110,7 @@ public final class GpuBench {
 
       LaunchTimer<cudaStream_t, cudaEvent_t> bench =
           new LaunchTimer<>(new CudaEventBackend(), System::nanoTime, 8192, 64);
-      AtomicBoolean running = new AtomicBoolean(true);
-      AtomicLong harvestCpu = new AtomicLong();
-      Thread harvester = new Thread(() -> {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long c0 = mx.getCurrentThreadCpuTime();
-        while (running.get()) {
-          bench.harvest();
-          LockSupport.parkNanos(1_000_000);
-        }
-        harvestCpu.set(mx.getCurrentThreadCpuTime() - c0);
-      }, "traceguard-bench-harvest");
-      harvester.setDaemon(true);
-      harvester.start();
+      Harvest harvester = new Harvest(bench, 1_000_000, "traceguard-bench-harvest");
       long p0 = System.nanoTime();
       for (int i = 0; i < s.launches(); i++) {
         int k = i % streams.length;
@@ -132,12 +120,7 @@ public final class GpuBench {
         LockSupport.parkNanos(1_000_000);
       }
       long phase = System.nanoTime() - p0;
-      running.set(false);
-      try {
-        harvester.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      long harvestCpu = harvester.stop();
       TimingSnapshot snap = bench.snapshot();
       bench.close();
       timer.close();
@@ -148,19 +131,7 @@ public final class GpuBench {
       // is the one an application launching that fast would see.
       LaunchTimer<cudaStream_t, cudaEvent_t> paced = new LaunchTimer<>(new CudaEventBackend(), System::nanoTime,
           8192, 64, JCudaHooks.DEFAULT_MAX_TIMED_PER_SECOND);
-      AtomicBoolean pacing = new AtomicBoolean(true);
-      AtomicLong pacedCpu = new AtomicLong();
-      Thread pacedHarvester = new Thread(() -> {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long c0 = mx.getCurrentThreadCpuTime();
-        while (pacing.get()) {
-          paced.harvest();
-          LockSupport.parkNanos(JCudaHooks.HARVEST_PERIOD_NANOS);
-        }
-        pacedCpu.set(mx.getCurrentThreadCpuTime() - c0);
-      }, "traceguard-bench-harvest-paced");
-      pacedHarvester.setDaemon(true);
-      pacedHarvester.start();
+      Harvest pacedHarvester = new Harvest(paced, JCudaHooks.HARVEST_PERIOD_NANOS, "traceguard-bench-harvest-paced");
       long period = 1_000_000_000L / PACED_RATE;
       long q0 = System.nanoTime();
       long launchHost = 0;
@@ -178,16 +149,11 @@ public final class GpuBench {
       while (paced.pending() > 0 && System.nanoTime() < deadline) {
         LockSupport.parkNanos(1_000_000);
       }
-      pacing.set(false);
-      try {
-        pacedHarvester.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      long pacedCpu = pacedHarvester.stop();
       TimingSnapshot pacedSnap = paced.snapshot();
       paced.close();
       PacedResult pacedResult = new PacedResult(PACED_RATE * 1e9 / pacedPhase, pacedSnap, (double) launchHost / PACED_RATE,
-          pacedCpu.get(), pacedPhase);
+          pacedCpu, pacedPhase);
 
       // One long kernel: event time against host wall time, polling the stop event.
       CudaEventBackend ev = new CudaEventBackend();
@@ -218,7 +184,7 @@ public final class GpuBench {
       ev.destroy(a);
       ev.destroy(b);
       double rate = phase <= 0 ? 0 : s.launches() * 1e9 / phase;
-      return new BenchResult(device, s, snap, untimed, timed, floor, rate, harvestCpu.get(), phase, evNanos, wall,
+      return new BenchResult(device, s, snap, untimed, timed, floor, rate, harvestCpu, phase, evNanos, wall,
           query, elapsed, pacedResult);
     } catch (CudaError | IOException e) {
       throw e;
@@ -231,6 +197,38 @@ public final class GpuBench {
         }
       }
       JCudaDriver.cuModuleUnload(module);
+    }
+  }
+
+  /** A thread that harvests {@code timer} every {@code periodNanos} until stopped, and its CPU time. */
+  private static final class Harvest {
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong cpu = new AtomicLong();
+    private final Thread thread;
+
+    Harvest(LaunchTimer<?, ?> timer, long periodNanos, String name) {
+      thread = new Thread(() -> {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long c0 = mx.getCurrentThreadCpuTime();
+        while (running.get()) {
+          timer.harvest();
+          LockSupport.parkNanos(periodNanos);
+        }
+        cpu.set(mx.getCurrentThreadCpuTime() - c0);
+      }, name);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /** Stops the thread and returns the CPU time it used. */
+    long stop() {
+      running.set(false);
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return cpu.get();
     }
   }
 

@@ -29,7 +29,6 @@ import java.util.Map;
  * of values it keeps. Not thread-safe: one per parsing thread.
  */
 final class FastSpanLine {
-  private static final int MAX_DEPTH = 64;
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
@@ -173,7 +172,7 @@ final class FastSpanLine {
       } else if (nameIs(INSTRUMENTATION_LIBRARY_SPANS)) {
         throw GiveUp.INSTANCE;
       } else {
-        skipUnknown(0);
+        skipUnknown();
       }
     } while (comma('}'));
   }
@@ -188,7 +187,7 @@ final class FastSpanLine {
           readAttributes(scratch);
           attrs = scratch.build();
         } else {
-          skipValue(0);
+          skipValue();
         }
       } while (comma('}'));
     }
@@ -219,7 +218,7 @@ final class FastSpanLine {
       } else if (nameIs(INSTRUMENTATION_LIBRARY)) {
         throw GiveUp.INSTANCE;
       } else {
-        skipUnknown(0);
+        skipUnknown();
       }
     } while (comma('}'));
   }
@@ -234,7 +233,7 @@ final class FastSpanLine {
       if (nameIs(NAME) && peek() == '"') {
         name = readText();
       } else {
-        skipValue(0);
+        skipValue();
       }
     } while (comma('}'));
     return name;
@@ -277,7 +276,7 @@ final class FastSpanLine {
         expect('[');
         expect(']');
       } else {
-        skipUnknown(0);
+        skipUnknown();
       }
     } while (comma('}'));
   }
@@ -301,7 +300,7 @@ final class FastSpanLine {
       } else if (nameIs(MESSAGE)) {
         s.statusMessage = readText();
       } else {
-        skipValue(0);
+        skipValue();
       }
     } while (comma('}'));
   }
@@ -324,7 +323,7 @@ final class FastSpanLine {
           } else if (nameIs(ATTRIBUTES)) {
             readAttributes(attrs);
           } else {
-            skipUnknown(0);
+            skipUnknown();
           }
         } while (comma('}'));
       }
@@ -346,9 +345,9 @@ final class FastSpanLine {
           if (nameIs(KEY)) {
             key = readText();
           } else if (nameIs(VALUE)) {
-            value = readAnyValue(0);
+            value = readAnyValue();
           } else {
-            skipValue(0);
+            skipValue();
           }
         } while (comma('}'));
       }
@@ -362,8 +361,8 @@ final class FastSpanLine {
    * An AnyValue object: a String, Boolean, Long or Double, the JSON text of an array or key-value
    * list, or null when it has none of these.
    */
-  private Object readAnyValue(int depth) {
-    Object v = readAnyValueInner(depth);
+  private Object readAnyValue() {
+    Object v = readAnyValueInner();
     return v instanceof Rendered ? v.toString() : v;
   }
 
@@ -375,10 +374,7 @@ final class FastSpanLine {
     }
   }
 
-  private Object readAnyValueInner(int depth) {
-    if (depth > MAX_DEPTH) {
-      throw GiveUp.INSTANCE;
-    }
+  private Object readAnyValueInner() {
     Object value = null;
     if (!object()) {
       return null;
@@ -394,27 +390,27 @@ final class FastSpanLine {
       } else if (nameIs(BOOL_VALUE)) {
         value = readBoolean();
       } else if (nameIs(ARRAY_VALUE)) {
-        value = render(true, depth);
+        value = render(true);
       } else if (nameIs(KVLIST_VALUE)) {
-        value = render(false, depth);
+        value = render(false);
       } else if (nameIs(BYTES_VALUE)) {
         throw GiveUp.INSTANCE;
       } else {
-        skipUnknown(depth);
+        skipUnknown();
       }
     } while (comma('}'));
     return value;
   }
 
   /** An arrayValue or kvlistValue as compact JSON text, as {@link OtlpJsonReader} renders it. */
-  private Rendered render(boolean array, int depth) {
+  private Rendered render(boolean array) {
     StringBuilder sb = new StringBuilder(array ? "[" : "{");
     boolean first = true;
     if (object()) {
       do {
         readName();
         if (!nameIs(VALUES) || peek() != '[') {
-          skipValue(depth + 1);
+          skipValue();
           continue;
         }
         if (!array()) {
@@ -426,7 +422,7 @@ final class FastSpanLine {
           }
           first = false;
           if (array) {
-            append(sb, readAnyValueInner(depth + 1));
+            OtlpJsonReader.appendValue(sb, readAnyValueInner());
           } else {
             String key = "";
             Object value = null;
@@ -436,15 +432,15 @@ final class FastSpanLine {
                 if (nameIs(KEY)) {
                   key = readText();
                 } else if (nameIs(VALUE)) {
-                  value = readAnyValueInner(depth + 1);
+                  value = readAnyValueInner();
                 } else {
-                  skipValue(depth + 1);
+                  skipValue();
                 }
               } while (comma('}'));
             }
-            append(sb, key);
+            OtlpJsonReader.appendValue(sb, key);
             sb.append(':');
-            append(sb, value);
+            OtlpJsonReader.appendValue(sb, value);
           }
           if (sb.length() > MAX_RENDERED) {
             throw GiveUp.INSTANCE;
@@ -453,10 +449,6 @@ final class FastSpanLine {
       } while (comma('}'));
     }
     return new Rendered(sb.append(array ? ']' : '}').toString());
-  }
-
-  private static void append(StringBuilder sb, Object v) {
-    OtlpJsonReader.appendValue(sb, v);
   }
 
   private Long readIntValue() {
@@ -627,18 +619,15 @@ final class FastSpanLine {
    * Skips the value of a field this reader does not use. A snake_case name (generic protobuf
    * JSON) may be one that {@link OtlpJsonReader} reads, so it gives up on those.
    */
-  private void skipUnknown(int depth) {
+  private void skipUnknown() {
     if (indexOf(str, strLen, '_') >= 0) {
       throw GiveUp.INSTANCE;
     }
-    skipValue(depth);
+    skipValue();
   }
 
-  /** Skips any JSON value, checking it as it goes. */
-  private void skipValue(int depth) {
-    if (depth > MAX_DEPTH) {
-      throw GiveUp.INSTANCE;
-    }
+  /** Skips any JSON value, checking it as it goes (its nesting is bounded by {@link #open}). */
+  private void skipValue() {
     int c = peek();
     switch (c) {
       case '"':
@@ -648,14 +637,14 @@ final class FastSpanLine {
         if (object()) {
           do {
             readName();
-            skipValue(depth + 1);
+            skipValue();
           } while (comma('}'));
         }
         return;
       case '[':
         if (array()) {
           do {
-            skipValue(depth + 1);
+            skipValue();
           } while (comma(']'));
         }
         return;

@@ -200,6 +200,8 @@ class FastSpanLineTest {
     assertSame(f, "{\"resourceSpans\":[{\"resource\":{},\"scopeSpans\":[{\"spans\":[" + SPAN + "],\"scope\":{\"name\":\"late\"}},"
         + "{\"scope\":{\"name\":\"s2\"},\"spans\":[]}]},{\"resource\":" + RESOURCE + ",\"scopeSpans\":[]}]} \r");
     assertSame(f, "{\"resourceSpans\":[]}");
+    // an unknown field nested 100 levels deep: within the general reader's limit, so read and skipped
+    assertSame(f, line(SPAN.replace("\"status\":{}", "\"x\":" + "[".repeat(100) + "]".repeat(100))));
     // UTF-8 of two, three and four bytes, and mixed with escapes
     assertSame(f, line(SPAN.replace("chat gpt-4o", "chat ünïcode 日本語 \uD83D\uDE80 \\u00e9\\n€")));
   }
@@ -284,7 +286,8 @@ class FastSpanLineTest {
       "{\"batches\":[]}",
       "{}",
       line(SPAN.replace("{\"stringValue\":\"chat\"}", "{\"arrayValue\":{\"values\":[1]}}")),
-      line(SPAN.replace("\"status\":{}", "\"x\":" + "[".repeat(100) + "]".repeat(100))),
+      // nested past the general reader's limit of 256 levels
+      line(SPAN.replace("\"status\":{}", "\"x\":" + "[".repeat(300) + "]".repeat(300))),
       line(SPAN.replace("\"status\":{}", "\"x\":1" + "0".repeat(150))),
     };
     for (String l : lines) {
