@@ -49,7 +49,19 @@ public final class MetricStore {
     this.maxSeries = maxSeries;
   }
 
-  private record Key(String name, Labels labels, Resource resource) {}
+  private record Key(String name, Labels labels, Resource resource) {
+    // equals and hashCode are written out: a record's own are bootstrapped through method handles on
+    // first use, tens of milliseconds of a short command such as a one-snapshot profile.
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && name.equals(k.name) && labels.equals(k.labels) && resource.equals(k.resource);
+    }
+
+    @Override
+    public int hashCode() {
+      return (name.hashCode() * 31 + labels.hashCode()) * 31 + resource.hashCode();
+    }
+  }
 
   /**
    * Records what is known about a family. A declared type replaces {@link MetricType#UNKNOWN};

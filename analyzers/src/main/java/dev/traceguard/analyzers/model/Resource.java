@@ -14,4 +14,16 @@ public record Resource(Attributes attributes) {
     String s = attributes.getString("service.name");
     return s == null || s.isEmpty() ? "unknown_service" : s;
   }
+
+  // equals and hashCode are written out: a record's own are bootstrapped through method handles on
+  // first use, tens of milliseconds of a short command such as a one-snapshot profile.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Resource r && attributes.equals(r.attributes);
+  }
+
+  @Override
+  public int hashCode() {
+    return attributes.hashCode();
+  }
 }
