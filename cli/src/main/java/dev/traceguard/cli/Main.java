@@ -148,36 +148,18 @@ public final class Main {
   }
 
   private static boolean verbose(String... args) {
-    for (String a : args) {
-      if (a.equals("-v") || a.equals("--verbose")) {
-        return true;
-      }
-    }
-    return false;
+    return Launch.verbose(args);
   }
 
-  /** One line for a bug (a stack trace too with --verbose), and its exit status. */
   private static int internalError(PrintWriter err, Exception ex, boolean showStack) {
-    err.println("traceguard: internal error: " + ex + (showStack ? "" : " (run with --verbose for details)"));
-    if (showStack) {
-      ex.printStackTrace(err);
-    }
-    err.flush();
-    return ExitCode.INTERNAL.code();
+    return Launch.internalError(err, ex, showStack);
   }
 
   /** Exit status of a command cancelled with Ctrl-C (128 + SIGINT, as shells report it). */
   static final int CANCELLED = 130;
 
-  /** Whether standard error is a terminal; Linux tells through /proc, elsewhere assume the console. */
   static boolean stderrIsTerminal() {
-    try {
-      Path target = Files.readSymbolicLink(Path.of("/proc/self/fd/2"));
-      String t = target.toString();
-      return t.startsWith("/dev/pts/") || t.startsWith("/dev/tty");
-    } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      return System.console() != null;
-    }
+    return Launch.stderrIsTerminal();
   }
 
   /** The command tree (no side effects: safe for help and completion generation). */

@@ -79,6 +79,11 @@ public final class Report {
 
   /** Whether any finding is at least as bad as {@code threshold}. */
   public boolean anyAtLeast(Severity threshold) {
-    return findings.stream().anyMatch(f -> f.severity().atLeast(threshold));
+    for (Finding f : findings) {
+      if (f.severity().atLeast(threshold)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -1,9 +1,13 @@
 package dev.traceguard.commands.profile;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -55,6 +59,16 @@ final class AttachChannel {
     return s == null ? null : new AttachChannel(pid, s);
   }
 
+  /** A channel to an explicit socket path (tests). */
+  static AttachChannel at(long pid, Path socket) {
+    return new AttachChannel(pid, socket);
+  }
+
+  /** Whether requests go through the JDK's own attach socket calls rather than NIO. */
+  static boolean nativeSocketAvailable() {
+    return NativeSocket.AVAILABLE;
+  }
+
   long pid() {
     return pid;
   }
@@ -73,7 +87,8 @@ final class AttachChannel {
 
   /**
    * Sends one request and reads the whole answer. Blocks while the JVM does not answer: callers
-   * bound it ({@link JvmConnection#bounded}); an interrupt closes the channel.
+   * bound it ({@link JvmConnection#bounded}, a daemon thread given up on at the limit); an interrupt
+   * closes an NIO channel.
    *
    * @throws IOException when the JVM answers with an error status (its message included)
    */
@@ -84,22 +99,18 @@ final class AttachChannel {
     for (int i = 0; i < 3; i++) {
       field(request, i < args.length ? args[i] : "");
     }
-    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      ch.connect(UnixDomainSocketAddress.of(socket));
-      ByteBuffer b = ByteBuffer.wrap(request.toByteArray());
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      InputStream in = Channels.newInputStream(ch);
+    try (Connection c = connect()) {
+      c.write(request.toByteArray());
+      InputStream in = c.in();
       StringBuilder status = new StringBuilder();
-      for (int c = in.read(); c != '\n'; c = in.read()) {
-        if (c < 0) {
+      for (int c1 = in.read(); c1 != '\n'; c1 = in.read()) {
+        if (c1 < 0) {
           throw new IOException("the JVM closed the attach connection without answering '" + command + "'");
         }
         if (status.length() > 16) {
           throw new IOException("the JVM answered '" + command + "' in an unknown attach protocol");
         }
-        status.append((char) c);
+        status.append((char) c1);
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buf = new byte[64 << 10];
@@ -120,6 +131,166 @@ final class AttachChannel {
             + code + (first.isEmpty() ? "" : ": " + (nl < 0 ? first : first.substring(0, nl))) + ")");
       }
       return text;
+    }
+  }
+
+  /** One connection to the socket: the JDK's own attach calls where open to us, else an NIO channel. */
+  private Connection connect() throws IOException {
+    if (NativeSocket.AVAILABLE && !Boolean.getBoolean("traceguard.attach.nio")) {
+      return new NativeSocket(socket.toString());
+    }
+    SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+    try {
+      ch.connect(UnixDomainSocketAddress.of(socket));
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+    InputStream in = Channels.newInputStream(ch);
+    return new Connection() {
+      @Override
+      public void write(byte[] b) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+      }
+
+      @Override
+      public InputStream in() {
+        return in;
+      }
+
+      @Override
+      public void close() throws IOException {
+        ch.close();
+      }
+    };
+  }
+
+  private interface Connection extends AutoCloseable {
+    void write(byte[] b) throws IOException;
+
+    InputStream in();
+
+    @Override
+    void close() throws IOException;
+  }
+
+  /**
+   * The socket calls of the JDK's attach implementation ({@code sun.tools.attach.VirtualMachineImpl}
+   * in libattach, what {@code jcmd} itself uses), reached by reflection where the jar's manifest
+   * opens that package ({@code Add-Opens}). A cold NIO UNIX socket costs a short-lived JVM tens of
+   * milliseconds before the first byte (its selector provider lookup and a SecureRandom seeded for
+   * socket names); these are a few system calls. Elsewhere (tests, embedding) NIO is used.
+   */
+  private static final class NativeSocket extends InputStream implements Connection {
+    static final boolean AVAILABLE;
+    // Method handles rather than reflection: a Method invoked often enough is compiled to a
+    // generated accessor class on the spot, and its first calls here are a cold start's.
+    private static final MethodHandle SOCKET;
+    private static final MethodHandle CONNECT;
+    private static final MethodHandle READ;
+    private static final MethodHandle WRITE;
+    private static final MethodHandle CLOSE;
+
+    static {
+      MethodHandle[] m = new MethodHandle[5];
+      boolean ok = false;
+      try {
+        Class<?> c = Class.forName("sun.tools.attach.VirtualMachineImpl");
+        MethodHandles.Lookup l = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
+        MethodType io = MethodType.methodType(int.class, int.class, byte[].class, int.class, int.class);
+        m[0] = l.findStatic(c, "socket", MethodType.methodType(int.class));
+        m[1] = l.findStatic(c, "connect", MethodType.methodType(void.class, int.class, String.class));
+        m[2] = l.findStatic(c, "read", io);
+        m[3] = l.findStatic(c, "write", io.changeReturnType(void.class));
+        m[4] = l.findStatic(c, "close", MethodType.methodType(void.class, int.class));
+        ok = true;
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        // Not opened to us (no Add-Opens), or another JDK's attach implementation: NIO it is.
+      }
+      AVAILABLE = ok;
+      SOCKET = m[0];
+      CONNECT = m[1];
+      READ = m[2];
+      WRITE = m[3];
+      CLOSE = m[4];
+    }
+
+    private final int fd;
+    private final InputStream buffered = new BufferedInputStream(this, 64 << 10);
+    private boolean closed;
+
+    NativeSocket(String path) throws IOException {
+      try {
+        fd = (int) SOCKET.invokeExact();
+      } catch (IOException | RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable e) {
+        throw new IOException(e.toString(), e);
+      }
+      try {
+        CONNECT.invokeExact(fd, path);
+      } catch (IOException | RuntimeException | Error e) {
+        close();
+        throw e;
+      } catch (Throwable e) {
+        close();
+        throw new IOException(e.toString(), e);
+      }
+    }
+
+    @Override
+    public void write(byte[] b) throws IOException {
+      try {
+        WRITE.invokeExact(fd, b, 0, b.length);
+      } catch (IOException | RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable e) {
+        throw new IOException(e.toString(), e);
+      }
+    }
+
+    @Override
+    public InputStream in() {
+      return buffered;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) <= 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      int n;
+      try {
+        n = (int) READ.invokeExact(fd, b, off, len);
+      } catch (IOException | RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable e) {
+        throw new IOException(e.toString(), e);
+      }
+      return n <= 0 ? -1 : n;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+      if (!closed) {
+        closed = true;
+        try {
+          CLOSE.invokeExact(fd);
+        } catch (IOException | RuntimeException | Error e) {
+          throw e;
+        } catch (Throwable e) {
+          throw new IOException(e.toString(), e);
+        }
+      }
     }
   }
 

@@ -52,32 +52,41 @@ final class AttachSnapshot {
    * @throws ProfileFailure with the matching exit code when the target cannot be reached
    */
   static Result take(long pid, Duration timeout, Clock clock, GpuMemory gpu, List<String> notes) throws ProfileFailure {
-    JvmConnection.preflight(pid, notes, false);
     long nsPid = ProcFs.nsPid(pid);
+    // Where the JVM's attach listener already runs, its requests start at once, while the checks
+    // below run: connecting to that socket signals nothing, and their answers are only used once
+    // the checks pass.
+    AttachChannel ch = AttachChannel.of(pid, nsPid);
+    Requests early = ch == null ? null : Requests.start(ch);
+    // The performance data and /proc are read on another thread, also from the start (reading
+    // files is harmless), while the JVM answers requests.
     Path perfFile = PerfData.find(pid, nsPid);
-    if (perfFile == null) {
+    Snapshot side = new Snapshot(clock.millis() * 1_000_000L);
+    Thread reader = null;
+    if (perfFile != null) {
+      reader = new Thread(() -> readLocal(pid, perfFile, gpu, side), "traceguard-perfdata");
+      reader.setDaemon(true);
+      reader.start();
+    }
+    JvmConnection.preflight(pid, notes, false);
+    if (reader == null) {
       return null;
     }
-    // The performance data and /proc are read on a second thread while the JVM answers requests.
-    Snapshot side = new Snapshot(clock.millis() * 1_000_000L);
-    Thread reader = new Thread(() -> readLocal(pid, perfFile, gpu, side), "traceguard-perfdata");
-    reader.setDaemon(true);
-    reader.start();
-    AttachChannel ch = AttachChannel.of(pid, nsPid);
+    Requests requests = early;
     Properties props = null;
-    if (ch != null) {
+    if (requests != null) {
       try {
-        props = ask(ch, timeout, AttachChannel::properties);
+        props = requests.properties(timeout);
       } catch (ProfileFailure f) {
         if (f.code() == ExitCode.ATTACH_TIMEOUT) {
           throw f;
         }
         // A socket file left by an earlier JVM with this pid, or one the listener no longer serves:
         // the attach handshake below starts a listener again.
-        ch = null;
+        requests = null;
       }
     }
-    if (ch == null) {
+    if (requests == null) {
       VirtualMachine vm = JvmConnection.attach(pid, timeout);
       JvmConnection.detachQuietly(vm);
       ch = AttachChannel.of(pid, nsPid);
@@ -85,8 +94,9 @@ final class AttachSnapshot {
         throw new ProfileFailure(ExitCode.ATTACH_SOCKET_MISSING, "process " + pid + " answered the attach request,"
             + " but its attach socket /tmp/.java_pid" + nsPid + " cannot be seen from here");
       }
+      requests = Requests.start(ch);
       try {
-        props = ask(ch, timeout, AttachChannel::properties);
+        props = requests.properties(timeout);
       } catch (ProfileFailure f) {
         if (f.code() != ExitCode.ATTACH_TIMEOUT && ProcFs.exists(pid)) {
           throw new ProfileFailure(ExitCode.VERSION_MISMATCH, "process " + pid + " accepted the attach request but"
@@ -98,7 +108,7 @@ final class AttachSnapshot {
     }
     Snapshot s = new Snapshot(side.time());
     try {
-      threadPoints(ask(ch, timeout, c -> c.jcmd("Thread.print")), s);
+      threadPoints(requests.threadDump(timeout), s);
     } catch (ProfileFailure f) {
       if (f.code() == ExitCode.ATTACH_TIMEOUT || f.code() == ExitCode.NO_SUCH_PROCESS) {
         throw f;
@@ -106,8 +116,7 @@ final class AttachSnapshot {
       notes.add("no thread states or deadlocks: " + f.getMessage());
     }
     try {
-      String nmt = ask(ch, timeout, c -> c.jcmd("VM.native_memory summary"));
-      if (!Sampler.nmtPoints(nmt, s)) {
+      if (!Sampler.nmtPoints(requests.nativeMemory(timeout), s)) {
         notes.add(Sampler.NMT_OFF);
       }
     } catch (ProfileFailure f) {
@@ -131,6 +140,96 @@ final class AttachSnapshot {
     return new Result(props, s);
   }
 
+  /**
+   * The three requests of a snapshot (system properties, {@code Thread.print}, {@code
+   * VM.native_memory summary}), sent one after another on a daemon thread as soon as it starts;
+   * each answer is waited for with the attach timeout. The listener answers one request at a time
+   * anyway, so one thread loses nothing. After a failed properties request the others are not sent
+   * (the socket is stale or refuses).
+   */
+  private static final class Requests implements Runnable {
+    private final AttachChannel ch;
+    /** Per request: its answer (Properties or String), the IOException it failed with, or null while pending. */
+    private final Object[] answers = new Object[3];
+
+    private Requests(AttachChannel ch) {
+      this.ch = ch;
+    }
+
+    static Requests start(AttachChannel ch) {
+      Requests r = new Requests(ch);
+      Thread t = new Thread(r, "traceguard-attach");
+      t.setDaemon(true);
+      t.start();
+      return r;
+    }
+
+    @Override
+    public void run() {
+      for (int i = 0; i < answers.length; i++) {
+        Object a;
+        try {
+          a = i == 0 ? ch.properties() : ch.jcmd(i == 1 ? "Thread.print" : "VM.native_memory summary");
+        } catch (IOException e) {
+          a = e;
+        } catch (RuntimeException e) {
+          a = new IOException(e.toString(), e);
+        }
+        boolean stop = i == 0 && a instanceof IOException;
+        synchronized (this) {
+          if (stop) {
+            java.util.Arrays.fill(answers, a);
+          } else {
+            answers[i] = a;
+          }
+          notifyAll();
+        }
+        if (stop) {
+          return;
+        }
+      }
+    }
+
+    Properties properties(Duration timeout) throws ProfileFailure {
+      return (Properties) answer(0, timeout);
+    }
+
+    String threadDump(Duration timeout) throws ProfileFailure {
+      return (String) answer(1, timeout);
+    }
+
+    String nativeMemory(Duration timeout) throws ProfileFailure {
+      return (String) answer(2, timeout);
+    }
+
+    private Object answer(int i, Duration timeout) throws ProfileFailure {
+      long pid = ch.pid();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      Object a;
+      synchronized (this) {
+        try {
+          while ((a = answers[i]) == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+              throw JvmConnection.timedOut(pid, timeout);
+            }
+            wait(Math.max(1, left / 1_000_000));
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ProfileFailure(ExitCode.ATTACH_TIMEOUT, "interrupted while waiting for process " + pid);
+        }
+      }
+      if (a instanceof IOException) {
+        IOException e = (IOException) a;
+        throw !ProcFs.exists(pid)
+            ? new ProfileFailure(ExitCode.NO_SUCH_PROCESS, "process " + pid + " exited while being read", e)
+            : new ProfileFailure(ExitCode.MANAGEMENT_FAILED, e.getMessage(), e);
+      }
+      return a;
+    }
+  }
+
   /** What needs no request to the JVM: its performance data, CPU time, RSS, cgroup and GPU memory. */
   private static void readLocal(long pid, Path perfFile, GpuMemory gpu, Snapshot side) {
     PerfData perf;
@@ -148,20 +247,6 @@ final class AttachSnapshot {
       side.counter(JvmMetrics.CPU_TIME, (cpu[0] + cpu[1]) / 100.0, "s");
     }
     Sampler.process(pid, gpu, side);
-  }
-
-  private interface Request<T> {
-    T on(AttachChannel ch) throws IOException;
-  }
-
-  /** One request, waiting at most {@code timeout}; failures map to exit codes. */
-  private static <T> T ask(AttachChannel ch, Duration timeout, Request<T> r) throws ProfileFailure {
-    long pid = ch.pid();
-    return JvmConnection.bounded(timeout, () -> r.on(ch),
-        e -> !ProcFs.exists(pid)
-            ? new ProfileFailure(ExitCode.NO_SUCH_PROCESS, "process " + pid + " exited while being read", e)
-            : new ProfileFailure(ExitCode.MANAGEMENT_FAILED, e.getMessage(), e),
-        () -> JvmConnection.timedOut(pid, timeout));
   }
 
   /** Memory pools and heap, GC, classes and JIT from the performance data counters. */
