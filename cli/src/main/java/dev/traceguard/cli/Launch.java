@@ -2,6 +2,7 @@ package dev.traceguard.cli;
 
 import dev.traceguard.commands.ExitCode;
 import dev.traceguard.commands.Terminal;
+import dev.traceguard.commands.Version;
 import dev.traceguard.commands.profile.ProfileCommand;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -11,28 +12,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The jar's entry point. It takes a one-snapshot {@code profile} itself and hands everything else
- * to {@link Main}. It refers to no command-line parser class: picocli's classes are compiled for
+ * The jar's entry point. It answers {@code --version} and takes a one-snapshot {@code profile}
+ * itself, and hands everything else to {@link Main}. It refers to no command-line parser class: picocli's classes are compiled for
  * Java 5, which the class-data archive cannot hold, so each of them is read and verified from the
- * jar on every run, and merely loading {@link Main} loads some. A snapshot is a quick look and
- * should not wait for that.
+ * jar on every run, and merely loading {@link Main} loads some. A snapshot is a quick look, and
+ * neither should wait for that.
  */
 public final class Launch {
   private Launch() {}
 
   /** Runs traceguard and exits with its exit code. */
   public static void main(String[] args) {
-    if (args.length > 0 && args[0].equals("profile") && !Boolean.getBoolean("traceguard.cds.training")) {
+    if (!Boolean.getBoolean("traceguard.cds.training")) {
       Terminal.interactive(System.console() != null);
       Terminal.stderrTerminal(stderrIsTerminal());
       PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
       PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-      Integer code;
-      try {
-        code = ProfileCommand.snapshotWithoutParser(args, out, err);
-      } catch (RuntimeException e) {
-        code = internalError(err, e, verbose(args));
-      }
+      Integer code = quick(out, err, args);
       if (code != null) {
         out.flush();
         err.flush();
@@ -40,6 +36,30 @@ public final class Launch {
       }
     }
     Main.main(args);
+  }
+
+  /**
+   * What runs without the command-line parser: {@code --version} alone, and a one-snapshot
+   * {@code profile}. Their output is the same as through the parser ({@code MainTest}).
+   *
+   * @return the exit code, or null when {@code args} are for {@link Main}
+   */
+  static Integer quick(PrintWriter out, PrintWriter err, String... args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      for (String line : Version.lines()) {
+        out.println(line);
+      }
+      out.flush();
+      return 0;
+    }
+    if (args.length > 0 && args[0].equals("profile")) {
+      try {
+        return ProfileCommand.snapshotWithoutParser(args, out, err);
+      } catch (RuntimeException e) {
+        return internalError(err, e, verbose(args));
+      }
+    }
+    return null;
   }
 
   static boolean verbose(String... args) {

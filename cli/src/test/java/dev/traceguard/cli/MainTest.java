@@ -45,6 +45,16 @@ class MainTest {
     Result v = run("--version");
     assertThat(v.code()).isZero();
     assertThat(v.out()).startsWith("traceguard ");
+    // The jar's entry point answers --version without the parser, in the same words.
+    for (String flag : new String[] {"--version", "-V"}) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      assertThat(Launch.quick(new PrintWriter(out), new PrintWriter(err), flag)).isZero();
+      assertThat(out.toString()).isEqualTo(v.out()).contains("Java " + System.getProperty("java.version"));
+      assertThat(err.toString()).isEmpty();
+    }
+    assertThat(Launch.quick(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "--version", "x"))
+        .as("anything more goes to the parser").isNull();
     Result h = run("analyze", "--help");
     assertThat(h.code()).isZero();
     assertThat(h.out()).contains("Examples:").contains("--fail-on").contains("Exit codes:").contains("docs/rules.md");

@@ -36,4 +36,12 @@ public final class Version {
   public static String version() {
     return VERSION;
   }
+
+  /** What {@code traceguard --version} prints: traceguard's version and the Java running it. */
+  public static String[] lines() {
+    return new String[] {
+      "traceguard " + VERSION,
+      "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
+    };
+  }
 }

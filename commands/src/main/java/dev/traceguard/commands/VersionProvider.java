@@ -14,9 +14,6 @@ public final class VersionProvider implements CommandLine.IVersionProvider {
 
   @Override
   public String[] getVersion() {
-    return new String[] {
-      "traceguard " + Version.version(),
-      "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
-    };
+    return Version.lines();
   }
 }
