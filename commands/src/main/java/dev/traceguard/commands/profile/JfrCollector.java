@@ -48,14 +48,28 @@ final class JfrCollector implements AutoCloseable {
       Duration period = interval.compareTo(Duration.ofSeconds(1)) < 0 ? interval : Duration.ofSeconds(1);
       rs.setMaxAge(Duration.ofMinutes(10));
       rs.setMaxSize(256L << 20);
-      rs.enable("jdk.GarbageCollection").withoutThreshold();
-      rs.enable("jdk.SafepointBegin").withoutThreshold();
+      // One settings map, sent whole: on JDK 17, settings given through enable(...).withPeriod(...)
+      // and the like reach the remote recording as "enabled" alone (periodic events then come at
+      // chunk start and end only, and stack traces are taken), while setSettings applies them all.
+      String every = period.toMillis() + " ms";
+      Map<String, String> settings = new LinkedHashMap<>();
+      settings.put("jdk.GarbageCollection#enabled", "true");
+      settings.put("jdk.GarbageCollection#threshold", "0 ns");
+      settings.put("jdk.SafepointBegin#enabled", "true");
+      settings.put("jdk.SafepointBegin#threshold", "0 ns");
       // Neither event's stack trace is read here, and capturing them is the costly part: the old
       // object sampler takes one at every TLAB refill of the target, in its request threads.
-      rs.enable("jdk.ObjectAllocationSample").with("throttle", "150/s").withoutStackTrace();
-      rs.enable("jdk.CPULoad").withPeriod(period);
-      rs.enable("jdk.ThreadCPULoad").withPeriod(period);
-      rs.enable("jdk.OldObjectSample").with("cutoff", "0 ns").withoutStackTrace();
+      settings.put("jdk.ObjectAllocationSample#enabled", "true");
+      settings.put("jdk.ObjectAllocationSample#throttle", "150/s");
+      settings.put("jdk.ObjectAllocationSample#stackTrace", "false");
+      settings.put("jdk.CPULoad#enabled", "true");
+      settings.put("jdk.CPULoad#period", every);
+      settings.put("jdk.ThreadCPULoad#enabled", "true");
+      settings.put("jdk.ThreadCPULoad#period", every);
+      settings.put("jdk.OldObjectSample#enabled", "true");
+      settings.put("jdk.OldObjectSample#cutoff", "0 ns");
+      settings.put("jdk.OldObjectSample#stackTrace", "false");
+      rs.setSettings(settings);
       rs.onEvent("jdk.GarbageCollection", c::gc);
       rs.onEvent("jdk.SafepointBegin", c::safepoint);
       rs.onEvent("jdk.ObjectAllocationSample", c::allocation);

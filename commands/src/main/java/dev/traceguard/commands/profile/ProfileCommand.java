@@ -474,6 +474,9 @@ public final class ProfileCommand implements Callable<Integer> {
       }
       Sampler sampler = quick != null ? null
           : new Sampler(pid, session.connection.mbeans(), clock, GpuMemory.nvidiaSmi(), notes);
+      if (sampler != null && session.jfr != null) {
+        sampler.cpuLoadFrom(session.jfr::cpuLoad);
+      }
       sampling = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "traceguard-sampler");
         t.setDaemon(true);

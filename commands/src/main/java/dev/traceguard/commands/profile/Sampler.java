@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.Attribute;
@@ -117,6 +118,12 @@ final class Sampler {
   Snapshot sample() throws ProfileFailure {
     long now = clock.millis();
     Snapshot s = new Snapshot(now * 1_000_000L);
+    full = kept == null || fullNext || rounds % FULL_EVERY == 0;
+    rounds++;
+    fullNext = false;
+    if (full) {
+      kept = new Snapshot(s.time());
+    }
     Part[] parts = perfFile != null
         ? new Part[] {this::buffers, this::perf, this::threads, this::cpu, this::nmt}
         : new Part[] {this::buffers, this::memory, this::gc, this::threads, this::cpu, this::nmt};
@@ -146,8 +153,25 @@ final class Sampler {
       throw new ProfileFailure(ExitCode.MANAGEMENT_FAILED, "the JMX connection to process " + pid
           + " stopped answering: " + last, last);
     }
+    if (!full) {
+      s.addAll(kept);
+    }
     process(pid, gpu, s);
     return s;
+  }
+
+  /**
+   * Adds what {@code read} finds to {@code s} on a full round, and keeps it; in between adds the
+   * kept figures again without asking the target.
+   */
+  private void slow(Snapshot s, Part read) throws Exception {
+    if (!full) {
+      return;  // sample() adds the kept figures.
+    }
+    Snapshot got = new Snapshot(s.time());
+    read.read(got);
+    s.addAll(got);
+    kept.addAll(got);
   }
 
   private void memory(Snapshot s) throws Exception {
@@ -184,14 +208,27 @@ final class Sampler {
     }
   }
 
+  /**
+   * Direct buffers every sample (what native-memory-growth follows); the mapped pools, which move
+   * with files mapped rather than with traffic, on full rounds.
+   */
   private void buffers(Snapshot s) throws Exception {
     for (ObjectName n : buffers) {
-      Map<String, Object> b = attributes(n, "Name", "MemoryUsed", "TotalCapacity", "Count");
-      String[] l = {JvmMetrics.BUFFER_POOL, String.valueOf(b.get("Name"))};
-      s.gauge(JvmMetrics.BUFFER_USED, number(b, "MemoryUsed"), "By", l);
-      s.gauge(JvmMetrics.BUFFER_LIMIT, number(b, "TotalCapacity"), "By", l);
-      s.gauge(JvmMetrics.BUFFER_COUNT, number(b, "Count"), "{buffer}", l);
+      boolean direct = "direct".equals(n.getKeyProperty("name"));
+      if (direct) {
+        buffer(n, s);
+      } else {
+        slow(s, x -> buffer(n, x));
+      }
     }
+  }
+
+  private void buffer(ObjectName n, Snapshot s) throws Exception {
+    Map<String, Object> b = attributes(n, "Name", "MemoryUsed", "TotalCapacity", "Count");
+    String[] l = {JvmMetrics.BUFFER_POOL, String.valueOf(b.get("Name"))};
+    s.gauge(JvmMetrics.BUFFER_USED, number(b, "MemoryUsed"), "By", l);
+    s.gauge(JvmMetrics.BUFFER_LIMIT, number(b, "TotalCapacity"), "By", l);
+    s.gauge(JvmMetrics.BUFFER_COUNT, number(b, "Count"), "{buffer}", l);
   }
 
   private void gc(Snapshot s) throws Exception {
@@ -204,14 +241,20 @@ final class Sampler {
   }
 
   /**
-   * Thread states and deadlocks are read every {@value #THREADS_EVERY}th sample (and on the first
-   * and the one {@link #fullNext()} asks for): each read is two operations at a safepoint in the
-   * target, the costliest calls of a sample. Samples in between repeat the last figures.
+   * Every {@value #FULL_EVERY}th sample (and the first, and the one {@link #fullNext()} asks for)
+   * is a full round: it also reads what moves slowly or costs the target most, namely thread
+   * states and deadlocks (two operations at a safepoint), the mapped buffer pools, non-heap memory
+   * (the code cache) and Native Memory Tracking (a diagnostic command that formats a report).
+   * Samples in between repeat those figures, and read the rest afresh: heap, pools, GC, classes and
+   * JIT (from the performance data file, no round trip), allocation, direct buffers and CPU. Each
+   * JMX round trip costs the target CPU: RMI, serialization, and the JIT compiling both.
    */
-  static final int THREADS_EVERY = 5;
-  private int threadRounds;
+  static final int FULL_EVERY = 5;
+  private int rounds;
   private boolean fullNext;
-  private Snapshot lastThreads;
+  private boolean full;
+  /** What the last full round read of the slow parts; added to the samples in between. */
+  private Snapshot kept;
 
   /** Makes the next sample read everything afresh (the last one of a run). */
   void fullNext() {
@@ -219,10 +262,7 @@ final class Sampler {
   }
 
   private void threads(Snapshot s) throws Exception {
-    boolean fresh = lastThreads == null || fullNext || threadRounds % THREADS_EVERY == 0;
-    threadRounds++;
-    fullNext = false;
-    Map<String, Object> t = fresh ? attributes(threading, "AllThreadIds", "TotalThreadAllocatedBytes")
+    Map<String, Object> t = full ? attributes(threading, "AllThreadIds", "TotalThreadAllocatedBytes")
         : allocatedAvailable ? attributes(threading, "TotalThreadAllocatedBytes") : Map.of();
     if (allocatedAvailable) {
       Object v = t.get("TotalThreadAllocatedBytes");
@@ -232,14 +272,9 @@ final class Sampler {
         allocatedAvailable = false;
       }
     }
-    if (!fresh) {
-      s.addAll(lastThreads);
-      return;
+    if (full) {
+      slow(s, x -> threadStates(t, x));
     }
-    Snapshot th = new Snapshot(s.time());
-    threadStates(t, th);
-    s.addAll(th);
-    lastThreads = th;
   }
 
   private void threadStates(Map<String, Object> t, Snapshot s) throws Exception {
@@ -293,18 +328,40 @@ final class Sampler {
       return;
     }
     AttachSnapshot.perfPoints(p, s);
-    MemoryUsage nonHeap = usage(attributes(memory, "NonHeapMemoryUsage").get("NonHeapMemoryUsage"));
-    if (nonHeap != null) {
-      s.gauge(JvmMetrics.NON_HEAP_USED, nonHeap.getUsed(), "By");
-    }
+    slow(s, x -> {
+      MemoryUsage nonHeap = usage(attributes(memory, "NonHeapMemoryUsage").get("NonHeapMemoryUsage"));
+      if (nonHeap != null) {
+        x.gauge(JvmMetrics.NON_HEAP_USED, nonHeap.getUsed(), "By");
+      }
+    });
   }
 
+  /**
+   * Where the target's and the machine's CPU load come from instead of the operating-system MBean:
+   * the JFR stream's {@code jdk.CPULoad} events, which the target records anyway while streamed.
+   * Its CPU time then comes from /proc. Saves a JMX round trip per sample, about a millisecond of
+   * the target's CPU. Until the stream has a figure, the MBean is read.
+   */
+  void cpuLoadFrom(Supplier<double[]> jvmAndMachine) {
+    this.cpuLoad = jvmAndMachine;
+  }
+
+  private Supplier<double[]> cpuLoad;
+
   private void cpu(Snapshot s) throws Exception {
-    Map<String, Object> o = attributes(os, "ProcessCpuLoad", "CpuLoad", "SystemCpuLoad", "ProcessCpuTime");
-    s.gauge(JvmMetrics.CPU_UTILIZATION, Math.max(0, number(o, "ProcessCpuLoad")), "1");
-    double machine = o.containsKey("CpuLoad") ? number(o, "CpuLoad") : number(o, "SystemCpuLoad");
-    s.gauge(JvmMetrics.SYSTEM_CPU_UTILIZATION, Math.max(0, machine), "1");
-    s.counter(JvmMetrics.CPU_TIME, number(o, "ProcessCpuTime") / 1e9, "s");
+    double[] jfr = cpuLoad == null ? null : cpuLoad.get();
+    long[] ticks = jfr == null || Double.isNaN(jfr[0]) || Double.isNaN(jfr[1]) ? null : ProcFs.cpuTicks(pid);
+    if (ticks != null) {
+      s.gauge(JvmMetrics.CPU_UTILIZATION, Math.max(0, jfr[0]), "1");
+      s.gauge(JvmMetrics.SYSTEM_CPU_UTILIZATION, Math.max(0, jfr[1]), "1");
+      s.counter(JvmMetrics.CPU_TIME, (ticks[0] + ticks[1]) / 100.0, "s");
+    } else {
+      Map<String, Object> o = attributes(os, "ProcessCpuLoad", "CpuLoad", "SystemCpuLoad", "ProcessCpuTime");
+      s.gauge(JvmMetrics.CPU_UTILIZATION, Math.max(0, number(o, "ProcessCpuLoad")), "1");
+      double machine = o.containsKey("CpuLoad") ? number(o, "CpuLoad") : number(o, "SystemCpuLoad");
+      s.gauge(JvmMetrics.SYSTEM_CPU_UTILIZATION, Math.max(0, machine), "1");
+      s.counter(JvmMetrics.CPU_TIME, number(o, "ProcessCpuTime") / 1e9, "s");
+    }
     if (perfFile != null) {
       return;  // Classes and JIT came with the performance data.
     }
@@ -316,6 +373,12 @@ final class Sampler {
   }
 
   private void nmt(Snapshot s) throws Exception {
+    if (nmtAvailable) {
+      slow(s, this::nmtNow);
+    }
+  }
+
+  private void nmtNow(Snapshot s) throws Exception {
     if (!nmtAvailable) {
       return;
     }

@@ -174,6 +174,16 @@ class ProfileCommandTest {
       }
       assertThat(threads).isGreaterThanOrEqualTo(3);
       assertThat(t.metrics().seriesNamed(JvmMetrics.GC_COUNT)).isNotEmpty();
+      // CPU: from JFR's jdk.CPULoad and /proc once the stream has a figure, from JMX before.
+      MetricSeries cpuTime = t.metrics().seriesNamed(JvmMetrics.CPU_TIME).get(0);
+      assertThat(cpuTime.value(cpuTime.size() - 1)).isGreaterThan(cpuTime.value(0)).isGreaterThan(0);
+      MetricSeries cpuLoad = t.metrics().seriesNamed(JvmMetrics.CPU_UTILIZATION).get(0);
+      assertThat(cpuLoad.size()).isEqualTo(cpuTime.size());
+      for (int i = 0; i < cpuLoad.size(); i++) {
+        assertThat(cpuLoad.value(i)).isBetween(0.0, 1.0);
+      }
+      // The last samples' load comes from the JFR stream, whose CPULoad events arrive every period.
+      assertThat(cpuLoad.value(cpuLoad.size() - 1)).as("the workload runs a request thread").isGreaterThan(0);
 
       List<Finding> fs = findings(t);
       Finding g = fs.stream().filter(x -> x.rule().equals("native-memory-growth")).findFirst()
@@ -186,8 +196,14 @@ class ProfileCommandTest {
       List<String> types = new ArrayList<>();
       for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
         types.add(e.getEventType().getName());
+        if (e.getEventType().getName().equals("jdk.ObjectAllocationSample")) {
+          assertThat(e.getStackTrace()).as("allocation samples are taken without a stack trace").isNull();
+        }
       }
       assertThat(types).contains("jdk.CPULoad");
+      // Periodic events come every period (settings reach the remote recording), not only at the
+      // recording's start and end; the stream's stack traces are off.
+      assertThat(types.stream().filter("jdk.CPULoad"::equals).count()).as("CPULoad events in 6 s at 250 ms").isGreaterThan(8);
     }
   }
 
