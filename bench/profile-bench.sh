@@ -94,6 +94,7 @@ echo "== 2. the target's cost of being profiled at a 1 s interval (two identical
 "${pin_target[@]}" java -Xmx256m -cp "$cp" dev.traceguard.commands.profile.InferenceWorkload --threads "$threads" --report > "$tmp/twin.out" 2>&1 &
 twin_pid=$!
 for _ in $(seq 100); do grep -q READY "$tmp/twin.out" && break; sleep 0.1; done
+sleep 8  # both targets' own code compiled
 cleanup() { [ -n "$wl_pid" ] && kill "$wl_pid" 2>/dev/null; [ -n "${twin_pid:-}" ] && kill "$twin_pid" 2>/dev/null; rm -rf "$tmp"; }
 hz=$(getconf CLK_TCK)
 measure_s="${MEASURE_S:-10}"
@@ -125,7 +126,7 @@ read -r a0 b0 _ <<< "$(window)"
 read -r a1 b1 tg1 _ <<< "$(window "$wl_pid")"
 read -r a2 b2 tg2 _ <<< "$(window "$twin_pid")"
 awk -v a0="$a0" -v b0="$b0" -v a1="$a1" -v b1="$b1" -v a2="$a2" -v b2="$b2" 'BEGIN {
-  r0 = a0 / b0; printf "first sessions: CPU per request +%.1f%% (target 1), +%.1f%% (target 2)\n", (a1 / b1 / r0 - 1) * 100, (b2 / a2 * r0 - 1) * 100 }'
+  r0 = a0 / b0; printf "first sessions: CPU per request %+.1f%% (target 1), %+.1f%% (target 2)\n", (a1 / b1 / r0 - 1) * 100, (b2 / a2 * r0 - 1) * 100 }'
 : > "$tmp/costs"
 read -r pa pb _ <<< "$(window)"
 for r in $(seq "$rounds"); do
@@ -134,9 +135,9 @@ for r in $(seq "$rounds"); do
     read -r wa wb tg ra rb <<< "$(window "$target")"
     read -r na nb _ <<< "$(window)"
     cost=$(awk -v pa="$pa" -v pb="$pb" -v wa="$wa" -v wb="$wb" -v na="$na" -v nb="$nb" -v who="$who" 'BEGIN {
-      r0 = (pa / pb + na / nb) / 2; r = wa / wb; printf "%.2f", (who == 1 ? r / r0 - 1 : r0 / r - 1) * 100 }')
+      r0 = (pa / pb + na / nb) / 2; r = wa / wb; printf "%+.2f", (who == 1 ? r / r0 - 1 : r0 / r - 1) * 100 }')
     echo "round $r, target $who profiled: CPU per 1000 requests $wa vs $wb ms (unprofiled around: $pa/$pb, $na/$nb),"\
-      "cost +$cost%; requests/s $ra and $rb; traceguard used $tg% of a CPU"
+      "cost $cost%; requests/s $ra and $rb; traceguard used $tg% of a CPU"
     echo "$cost" >> "$tmp/costs"
     pa=$na; pb=$nb
   done
