@@ -94,7 +94,7 @@ echo "== 2. the target's cost of being profiled at a 1 s interval (two identical
 "${pin_target[@]}" java -Xmx256m -cp "$cp" dev.traceguard.commands.profile.InferenceWorkload --threads "$threads" --report > "$tmp/twin.out" 2>&1 &
 twin_pid=$!
 for _ in $(seq 100); do grep -q READY "$tmp/twin.out" && break; sleep 0.1; done
-sleep 8  # both targets' own code compiled
+sleep 15  # both targets' own code compiled
 cleanup() { [ -n "$wl_pid" ] && kill "$wl_pid" 2>/dev/null; [ -n "${twin_pid:-}" ] && kill "$twin_pid" 2>/dev/null; rm -rf "$tmp"; }
 hz=$(getconf CLK_TCK)
 measure_s="${MEASURE_S:-10}"
@@ -127,7 +127,7 @@ read -r a1 b1 tg1 _ <<< "$(window "$wl_pid")"
 read -r a2 b2 tg2 _ <<< "$(window "$twin_pid")"
 awk -v a0="$a0" -v b0="$b0" -v a1="$a1" -v b1="$b1" -v a2="$a2" -v b2="$b2" 'BEGIN {
   r0 = a0 / b0; printf "first sessions: CPU per request %+.1f%% (target 1), %+.1f%% (target 2)\n", (a1 / b1 / r0 - 1) * 100, (b2 / a2 * r0 - 1) * 100 }'
-: > "$tmp/costs"
+: > "$tmp/costs"; : > "$tmp/steady"
 read -r pa pb _ <<< "$(window)"
 for r in $(seq "$rounds"); do
   for who in 1 2; do
@@ -139,12 +139,21 @@ for r in $(seq "$rounds"); do
     echo "round $r, target $who profiled: CPU per 1000 requests $wa vs $wb ms (unprofiled around: $pa/$pb, $na/$nb),"\
       "cost $cost%; requests/s $ra and $rb; traceguard used $tg% of a CPU"
     echo "$cost" >> "$tmp/costs"
+    # A window is steady when the unprofiled ratio before and after it agree within 2%: otherwise
+    # one of the targets changed on its own meanwhile (JIT, a full GC) and the window says little.
+    awk -v pa="$pa" -v pb="$pb" -v na="$na" -v nb="$nb" 'BEGIN {d = (pa / pb) / (na / nb); exit !(d > 0.98 && d < 1.02)}' \
+      && echo "$cost" >> "$tmp/steady"
     pa=$na; pb=$nb
   done
 done
-sort -n "$tmp/costs" | awk '{a[NR]=$1; s+=$1} END {m=(NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2);
-  printf "the target'"'"'s cost of being profiled (CPU per request, %d windows): median %.2f%%, mean %.2f%%, range %.2f..%.2f%%\n", NR, m, s/NR, a[1], a[NR];
-  printf "throughput drop of a target limited by CPU: %.2f%% (median)\n", (1 - 1 / (1 + m / 100)) * 100 }'
+summary() {  # summary WHAT < costs
+  sort -n | awk -v what="$1" '{a[NR]=$1; s+=$1} END {if (NR == 0) {printf "%s: none\n", what; exit}
+    m=(NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2);
+    printf "%s (%d windows): median %+.2f%%, mean %+.2f%%, range %+.2f..%+.2f%%; throughput drop of a target limited by CPU %.2f%%\n",
+      what, NR, m, s/NR, a[1], a[NR], (1 - 1 / (1 + m / 100)) * 100 }'
+}
+summary "the target's cost of being profiled, CPU per request, all windows" < "$tmp/costs"
+summary "                                      steady windows only" < "$tmp/steady"
 kill "$twin_pid" 2>/dev/null; twin_pid=""
 echo "load after part 2: $(cut -d' ' -f1-3 /proc/loadavg)"
 
