@@ -564,12 +564,10 @@ public final class ProfileCommand implements Callable<Integer> {
 
     boolean jfrSaved = false;
     if (session.jfr != null && jfrFile != null) {
-      try {
-        Files.deleteIfExists(jfrFile);
-        session.jfr.dump(jfrFile);
-        jfrSaved = true;
-      } catch (IOException | RuntimeException e) {
-        notes.add("could not save the JFR recording to " + jfrFile + ": " + e);
+      jfrSaved = saveJfr(session.jfr);
+      if (!jfrSaved && failure == null && !ProcFs.exists(pid)) {
+        failure = new ProfileFailure(ExitCode.TARGET_EXITED, "process " + pid + " exited while its JFR recording was"
+            + " being saved");
       }
     }
     Map<String, Object> jfrSummary = session.jfr == null ? null : session.jfr.summary();
@@ -612,6 +610,85 @@ public final class ProfileCommand implements Callable<Integer> {
       return code;
     }
     return threshold != null && report.anyAtLeast(threshold) ? ExitCode.FINDINGS.code() : ExitCode.OK.code();
+  }
+
+  /**
+   * Writes the stream's recording to --jfr, on a helper thread: the JDK's dump waits, with no
+   * limit, for the stream's last chunk, which never comes when the target exits or hangs
+   * meanwhile. It is given up 2 s after the target is gone, or --attach-timeout plus 30 s after it
+   * began; then an empty file is removed and a partial one is kept and said to be so.
+   *
+   * @return whether a whole recording was written
+   */
+  private boolean saveJfr(JfrCollector jfr) {
+    Object[] outcome = new Object[1];
+    Thread t = new Thread(() -> {
+      Object o;
+      try {
+        Files.deleteIfExists(jfrFile);
+        jfr.dump(jfrFile);
+        o = Boolean.TRUE;
+      } catch (IOException | RuntimeException e) {
+        o = e;
+      }
+      synchronized (outcome) {
+        outcome[0] = o;
+        outcome.notifyAll();
+      }
+    }, "traceguard-jfr-dump");
+    t.setDaemon(true);
+    t.start();
+    long deadline = System.nanoTime() + attachTimeout.plusSeconds(30).toNanos();
+    long goneSince = 0;
+    Object o;
+    synchronized (outcome) {
+      while ((o = outcome[0]) == null) {
+        long now = System.nanoTime();
+        if (!ProcFs.exists(pid)) {
+          goneSince = goneSince == 0 ? now : goneSince;
+        }
+        if (now > deadline || (goneSince != 0 && now - goneSince > 2_000_000_000L)) {
+          break;
+        }
+        try {
+          outcome.wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    long size = -1;
+    try {
+      size = Files.exists(jfrFile) ? Files.size(jfrFile) : -1;
+    } catch (IOException e) {
+      // Unknown: said below as not written.
+    }
+    if (o == null) {
+      String why = ProcFs.exists(pid) ? "process " + pid + " did not deliver the stream's last data in time"
+          : "process " + pid + " exited before the stream's last data arrived";
+      if (size > 0) {
+        notes.add("the JFR recording in " + jfrFile + " is incomplete: " + why);
+      } else {
+        try {
+          Files.deleteIfExists(jfrFile);
+        } catch (IOException e) {
+          // Left as it is.
+        }
+        notes.add("could not save the JFR recording to " + jfrFile + ": " + why);
+      }
+      return false;
+    }
+    if (o instanceof Exception) {
+      notes.add("could not save the JFR recording to " + jfrFile + ": " + o);
+      return false;
+    }
+    if (size <= 0) {
+      notes.add("no JFR recording written to " + jfrFile + ": " + (ProcFs.exists(pid)
+          ? "the stream had no data to save" : "process " + pid + " exited before its recording could be saved"));
+      return false;
+    }
+    return true;
   }
 
   /**

@@ -59,7 +59,16 @@ class ProfileCommandTest {
   /** Counts sample lines ("t=...") as the command prints them. */
   static final class Lines extends Writer {
     final StringBuilder text = new StringBuilder();
-    final CountDownLatch twoSamples = new CountDownLatch(2);
+    final CountDownLatch twoSamples;
+
+    Lines() {
+      this(2);
+    }
+
+    /** Counts down {@code twoSamples} on each of the first {@code samples} sample lines. */
+    Lines(int samples) {
+      twoSamples = new CountDownLatch(samples);
+    }
 
     @Override
     public synchronized void write(char[] c, int off, int len) {
@@ -222,6 +231,34 @@ class ProfileCommandTest {
           .anyMatch(l -> l.endsWith("/.java_pid" + pid));
     } catch (java.io.IOException | RuntimeException e) {
       return false;
+    }
+  }
+
+  @Test
+  void aTargetKilledAsItsJfrRecordingIsSavedEndsTheRunWithoutAHang() throws Exception {
+    try (Workload w = Workload.start(Workload.java(), List.of("-Xmx128m"), "--threads", "1", "--pause-us", "2000")) {
+      Path jfr = dir.resolve("killed.jfr");
+      Lines out = new Lines(5);
+      Future<Result> f = BACKGROUND.submit(() -> run(out, "--pid", Long.toString(w.pid()), "-d", "2s", "-i", "500ms",
+          "--jfr", jfr.toString(), "--attach-timeout", "60s"));
+      assertThat(out.twoSamples.await(90, TimeUnit.SECONDS)).as("five samples printed: %s", out).isTrue();
+      // The last sample is out: the recording is being saved now, or is about to be. The JDK's dump
+      // waits for the stream's last chunk without a limit, and a dead target never sends it.
+      long started = System.nanoTime();
+      w.process.destroyForcibly();
+      Result r = f.get(60, TimeUnit.SECONDS);
+      assertThat(System.nanoTime() - started).as("ended soon after the kill").isLessThan(TimeUnit.SECONDS.toNanos(30));
+      if (r.code() == ExitCode.TARGET_EXITED.code()) {
+        assertThat(r.out()).doesNotContainPattern("(?m)^JFR recording written to")
+            .containsPattern("could not save the JFR recording|no JFR recording written|JFR recording in .* is incomplete");
+        assertThat(r.err()).contains("exited while");
+        assertThat(!Files.exists(jfr) || Files.size(jfr) > 0).as("no empty file left").isTrue();
+      } else {
+        // The dump was done before the kill: a whole recording.
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("JFR recording written to " + jfr);
+        assertThat(RecordingFile.readAllEvents(jfr)).isNotEmpty();
+      }
     }
   }
 
