@@ -4,6 +4,7 @@ import dev.traceguard.commands.ExitCode;
 import dev.traceguard.commands.Terminal;
 import dev.traceguard.commands.Version;
 import dev.traceguard.commands.profile.ProfileCommand;
+import dev.traceguard.commands.profile.PsCommand;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -12,8 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The jar's entry point. It answers {@code --version} and takes a one-snapshot {@code profile}
- * itself, and hands everything else to {@link Main}. It refers to no command-line parser class: picocli's classes are compiled for
+ * The jar's entry point. It answers {@code --version} and {@code ps}, and takes a one-snapshot
+ * {@code profile} itself; everything else goes to {@link Main}. It refers to no command-line parser class: picocli's classes are compiled for
  * Java 5, which the class-data archive cannot hold, so each of them is read and verified from the
  * jar on every run, and merely loading {@link Main} loads some. A snapshot is a quick look, and
  * neither should wait for that.
@@ -39,8 +40,9 @@ public final class Launch {
   }
 
   /**
-   * What runs without the command-line parser: {@code --version} alone, and a one-snapshot
-   * {@code profile}. Their output is the same as through the parser ({@code MainTest}).
+   * What runs without the command-line parser: {@code --version} alone, {@code ps} (with at most
+   * its --format) and a one-snapshot {@code profile}. Their output is the same as through the parser
+   * ({@code MainTest}, {@code CommandTreeTest}).
    *
    * @return the exit code, or null when {@code args} are for {@link Main}
    */
@@ -52,12 +54,15 @@ public final class Launch {
       out.flush();
       return 0;
     }
-    if (args.length > 0 && args[0].equals("profile")) {
-      try {
+    try {
+      if (args.length > 0 && args[0].equals("profile")) {
         return ProfileCommand.snapshotWithoutParser(args, out, err);
-      } catch (RuntimeException e) {
-        return internalError(err, e, verbose(args));
       }
+      if (args.length > 0 && args[0].equals("ps")) {
+        return PsCommand.listWithoutParser(args, out);
+      }
+    } catch (IOException | RuntimeException e) {
+      return internalError(err, e, verbose(args));
     }
     return null;
   }

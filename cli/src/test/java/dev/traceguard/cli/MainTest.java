@@ -62,6 +62,41 @@ class MainTest {
     assertThat(root.out()).contains("analyze");
   }
 
+  /** The pids a ps output lists, in order. */
+  private static java.util.List<String> pids(String out, String pattern) {
+    java.util.List<String> l = new java.util.ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(pattern, java.util.regex.Pattern.MULTILINE).matcher(out);
+    while (m.find()) {
+      l.add(m.group(1));
+    }
+    return l;
+  }
+
+  @Test
+  void psAnswersTheSameWithoutTheParser() {
+    // ps leaves out its own JVM; Maven's, which runs this test, is listed.
+    for (String[] args : new String[][] {{"ps"}, {"ps", "--format", "json"}, {"ps", "-f", "JSON"}, {"ps", "--format=table"}}) {
+      Result parsed = run(args);
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      Integer code = Launch.quick(new PrintWriter(out), new PrintWriter(err), args);
+      assertThat(code).as(String.join(" ", args)).isEqualTo(parsed.code()).isZero();
+      assertThat(err.toString()).isEmpty();
+      boolean json = String.join(" ", args).toLowerCase(java.util.Locale.ROOT).contains("json");
+      String pattern = json ? "\"pid\" : (\\d+)" : "^(\\d+) ";
+      assertThat(pids(out.toString(), pattern)).as(out.toString()).isNotEmpty()
+          .containsExactlyInAnyOrderElementsOf(pids(parsed.out(), pattern).stream()
+              .filter(p -> ProcessHandle.of(Long.parseLong(p)).isPresent()).toList());
+      if (!json) {
+        assertThat(out.toString().lines().findFirst()).isEqualTo(parsed.out().lines().findFirst());
+      }
+    }
+    for (String[] args : new String[][] {{"ps", "--help"}, {"ps", "-f", "xml"}, {"ps", "-f"}, {"ps", "x", "y", "z"}}) {
+      assertThat(Launch.quick(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), args))
+          .as("%s goes to the parser", String.join(" ", args)).isNull();
+    }
+  }
+
   @Test
   void cleanDumpExitsZero() throws IOException {
     Result r = run("analyze", file("clean.jsonl", CLEAN).toString());

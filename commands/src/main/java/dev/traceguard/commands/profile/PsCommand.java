@@ -54,7 +54,38 @@ public final class PsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PrintWriter o = spec.commandLine().getOut();
+    return list(format, spec.commandLine().getOut());
+  }
+
+  /**
+   * {@code ps} with at most {@code -f/--format table|json} (in any case, as picocli takes it),
+   * without the command-line parser (see the cli module's entry point); null for anything else,
+   * which the parser then answers.
+   */
+  public static Integer listWithoutParser(String[] args, PrintWriter out) throws IOException {
+    if (args.length == 0 || !args[0].equals("ps")) {
+      return null;
+    }
+    OutputFormat f = OutputFormat.table;
+    String value = null;
+    if (args.length == 3 && (args[1].equals("-f") || args[1].equals("--format"))) {
+      value = args[2];
+    } else if (args.length == 2 && args[1].startsWith("--format=")) {
+      value = args[1].substring("--format=".length());
+    } else if (args.length != 1) {
+      return null;
+    }
+    if (value != null) {
+      try {
+        f = OutputFormat.valueOf(value.toLowerCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+    return list(f, out);
+  }
+
+  private static int list(OutputFormat format, PrintWriter o) throws IOException {
     List<Long> listed = new ArrayList<>();
     try {
       for (VirtualMachineDescriptor d : VirtualMachine.list()) {
