@@ -24,19 +24,19 @@ public final class Launch {
 
   /** Runs traceguard and exits with its exit code. */
   public static void main(String[] args) {
-    if (!Boolean.getBoolean("traceguard.cds.training")) {
-      Terminal.interactive(System.console() != null);
-      Terminal.stderrTerminal(stderrIsTerminal());
-      PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-      PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-      Integer code = quick(out, err, args);
-      if (code != null) {
-        out.flush();
-        err.flush();
-        System.exit(code);
-      }
+    Terminal.interactive(System.console() != null);
+    Terminal.stderrTerminal(stderrIsTerminal());
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    Integer quick = quick(out, err, args);
+    // Main (and with it the parser) is loaded only here.
+    int code = quick != null ? quick : Main.parse(out, err, args);
+    out.flush();
+    err.flush();
+    if (Boolean.getBoolean("traceguard.cds.training")) {
+      Main.train();
     }
-    Main.main(args);
+    System.exit(code);
   }
 
   /**

@@ -6,9 +6,7 @@ import dev.traceguard.commands.Terminal;
 import dev.traceguard.commands.VersionProvider;
 import dev.traceguard.commands.profile.ProfileCommand;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,20 +19,15 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class Main {
   private Main() {}
 
-  /** Runs traceguard and exits with its exit code. */
+  /** Runs traceguard and exits with its exit code (as {@link Launch}, the jar's entry point, does). */
   public static void main(String[] args) {
-    Terminal.interactive(System.console() != null);
-    Terminal.stderrTerminal(stderrIsTerminal());
-    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-    int code = run(out, err, args);
-    out.flush();
-    err.flush();
-    if (Boolean.getBoolean("traceguard.cds.training")) {
-      trainSnapshot();
-      loadOwnClasses();
-    }
-    System.exit(code);
+    Launch.main(args);
+  }
+
+  /** What the launcher's class-data archive training adds after its run: the snapshot path and every class. */
+  static void train() {
+    trainSnapshot();
+    loadOwnClasses();
   }
 
   /**
@@ -92,17 +85,12 @@ public final class Main {
    * @return the exit code
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    if (args.length > 0 && args[0].equals("profile")) {
-      // One snapshot is a quick look; the parser's model of profile would be most of its time.
-      try {
-        Integer code = ProfileCommand.snapshotWithoutParser(args, out, err);
-        if (code != null) {
-          return code;
-        }
-      } catch (RuntimeException e) {
-        return internalError(err, e, verbose(args));
-      }
-    }
+    Integer quick = Launch.quick(out, err, args);
+    return quick != null ? quick : parse(out, err, args);
+  }
+
+  /** Runs {@code args} through the command-line parser (what {@link Launch#quick} does not answer). */
+  static int parse(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
@@ -123,7 +111,7 @@ public final class Main {
    * with --verbose among {@code args}), "cancelled" for a command stopped by Ctrl-C.
    */
   static void configure(CommandLine cl, String... args) {
-    boolean showStack = verbose(args);
+    boolean showStack = Launch.verbose(args);
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           PrintWriter e = commandLine.getErr();
@@ -132,7 +120,7 @@ public final class Main {
             e.flush();
             return CANCELLED;
           }
-          return internalError(e, ex, showStack);
+          return Launch.internalError(e, ex, showStack);
         });
     cl.setParameterExceptionHandler(
         (ex, args2) -> {
@@ -147,20 +135,8 @@ public final class Main {
         });
   }
 
-  private static boolean verbose(String... args) {
-    return Launch.verbose(args);
-  }
-
-  private static int internalError(PrintWriter err, Exception ex, boolean showStack) {
-    return Launch.internalError(err, ex, showStack);
-  }
-
   /** Exit status of a command cancelled with Ctrl-C (128 + SIGINT, as shells report it). */
   static final int CANCELLED = 130;
-
-  static boolean stderrIsTerminal() {
-    return Launch.stderrIsTerminal();
-  }
 
   /** The command tree (no side effects: safe for help and completion generation). */
   public static CommandLine commandLine() {

@@ -24,6 +24,14 @@ class MainTest {
     return new Result(code, out.toString(), err.toString());
   }
 
+  /** Through the command-line parser alone, not the entry point's answers without it. */
+  static Result parsed(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.parse(new PrintWriter(out), new PrintWriter(err), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
   private static final String CLEAN =
       "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"gateway\"}}]},"
           + "\"scopeSpans\":[{\"spans\":[{\"traceId\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"spanId\":\"00f067aa0ba902b7\","
@@ -42,7 +50,7 @@ class MainTest {
 
   @Test
   void versionAndHelpTeach() {
-    Result v = run("--version");
+    Result v = parsed("--version");
     assertThat(v.code()).isZero();
     assertThat(v.out()).startsWith("traceguard ");
     // The jar's entry point answers --version without the parser, in the same words.
@@ -76,7 +84,7 @@ class MainTest {
   void psAnswersTheSameWithoutTheParser() {
     // ps leaves out its own JVM; Maven's, which runs this test, is listed.
     for (String[] args : new String[][] {{"ps"}, {"ps", "--format", "json"}, {"ps", "-f", "JSON"}, {"ps", "--format=table"}}) {
-      Result parsed = run(args);
+      Result parsed = parsed(args);
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
       Integer code = Launch.quick(new PrintWriter(out), new PrintWriter(err), args);

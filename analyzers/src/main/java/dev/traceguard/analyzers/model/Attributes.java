@@ -207,8 +207,7 @@ public final class Attributes implements KeyValues {
       if (value instanceof Float) {
         return ((Float) value).doubleValue();
       }
-      if (value instanceof String || value instanceof Long || value instanceof Double
-          || value instanceof Boolean) {
+      if (value instanceof Long || value instanceof Double || value instanceof Boolean) {
         return value;
       }
       return value.toString();

@@ -26,6 +26,7 @@ public record MetricFamily(String name, MetricType type, String unit, String hel
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, type, unit, help);
+    return ((Objects.hashCode(name) * 31 + Objects.hashCode(type)) * 31 + Objects.hashCode(unit)) * 31
+        + Objects.hashCode(help);
   }
 }

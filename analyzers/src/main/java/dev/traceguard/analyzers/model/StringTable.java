@@ -18,29 +18,35 @@ final class StringTable {
   private final int[] recentIds = new int[1 << 12];
 
   int intern(String s) {
-    int id = find(s);
-    if (id >= 0) {
-      return id;
+    int slot = slot(s);
+    if (recent[slot] == s) {
+      return recentIds[slot];
     }
-    int n = strings.size();
-    strings.add(s);
-    ids.put(s, n);
-    remember(s, n);
-    return n;
+    Integer known = ids.get(s);
+    int id;
+    if (known != null) {
+      id = known;
+    } else {
+      id = strings.size();
+      strings.add(s);
+      ids.put(s, id);
+    }
+    remember(s, id);
+    return id;
   }
 
-  /** The id of {@code s}, or -1 when it was never interned. */
+  /**
+   * The id of {@code s}, or -1 when it was never interned. Reads only: analyzers call it from
+   * several threads at once, while {@link #intern} (and the cache it fills) belongs to the thread
+   * that stores.
+   */
   int find(String s) {
     int slot = slot(s);
     if (recent[slot] == s) {
       return recentIds[slot];
     }
     Integer id = ids.get(s);
-    if (id == null) {
-      return -1;
-    }
-    remember(s, id);
-    return id;
+    return id == null ? -1 : id;
   }
 
   private void remember(String s, int id) {

@@ -223,33 +223,39 @@ final class AttachChannel {
     private boolean closed;
 
     NativeSocket(String path) throws IOException {
+      fd = call(() -> (int) SOCKET.invokeExact());
       try {
-        fd = (int) SOCKET.invokeExact();
-      } catch (IOException | RuntimeException | Error e) {
+        call(() -> {
+          CONNECT.invokeExact(fd, path);
+          return null;
+        });
+      } catch (IOException e) {
+        close();
         throw e;
-      } catch (Throwable e) {
-        throw new IOException(e.toString(), e);
       }
+    }
+
+    /** A call of the JDK's socket functions; what they throw other than I/O is wrapped in an IOException. */
+    private interface Native<T> {
+      T call() throws Throwable;
+    }
+
+    private static <T> T call(Native<T> c) throws IOException {
       try {
-        CONNECT.invokeExact(fd, path);
+        return c.call();
       } catch (IOException | RuntimeException | Error e) {
-        close();
         throw e;
       } catch (Throwable e) {
-        close();
         throw new IOException(e.toString(), e);
       }
     }
 
     @Override
     public void write(byte[] b) throws IOException {
-      try {
+      call(() -> {
         WRITE.invokeExact(fd, b, 0, b.length);
-      } catch (IOException | RuntimeException | Error e) {
-        throw e;
-      } catch (Throwable e) {
-        throw new IOException(e.toString(), e);
-      }
+        return null;
+      });
     }
 
     @Override
@@ -268,14 +274,7 @@ final class AttachChannel {
       if (len == 0) {
         return 0;
       }
-      int n;
-      try {
-        n = (int) READ.invokeExact(fd, b, off, len);
-      } catch (IOException | RuntimeException | Error e) {
-        throw e;
-      } catch (Throwable e) {
-        throw new IOException(e.toString(), e);
-      }
+      int n = call(() -> (int) READ.invokeExact(fd, b, off, len));
       return n <= 0 ? -1 : n;
     }
 
@@ -283,13 +282,10 @@ final class AttachChannel {
     public synchronized void close() throws IOException {
       if (!closed) {
         closed = true;
-        try {
+        call(() -> {
           CLOSE.invokeExact(fd);
-        } catch (IOException | RuntimeException | Error e) {
-          throw e;
-        } catch (Throwable e) {
-          throw new IOException(e.toString(), e);
-        }
+          return null;
+        });
       }
     }
   }

@@ -242,9 +242,9 @@ final class AttachSnapshot {
       return;
     }
     perfPoints(perf, side);
-    long[] cpu = ProcFs.cpuTicks(pid);
-    if (cpu != null) {
-      side.counter(JvmMetrics.CPU_TIME, (cpu[0] + cpu[1]) / 100.0, "s");
+    double cpu = ProcFs.cpuSeconds(pid);
+    if (!Double.isNaN(cpu)) {
+      side.counter(JvmMetrics.CPU_TIME, cpu, "s");
     }
     Sampler.process(pid, gpu, side);
   }

@@ -65,8 +65,14 @@ final class ProcFs {
     return close < 0 || close + 2 >= stat.length() ? '?' : stat.charAt(close + 2);
   }
 
+  /** User plus system CPU time of the whole process in seconds, or NaN when unreadable. */
+  static double cpuSeconds(long pid) {
+    long[] t = cpuTicks(pid);
+    return t == null ? Double.NaN : (t[0] + t[1]) / 100.0;
+  }
+
   /** User and system CPU time of the whole process in clock ticks (1/100 s), or null. */
-  static long[] cpuTicks(long pid) {
+  private static long[] cpuTicks(long pid) {
     String stat = read(dir(pid).resolve("stat"));
     int close = stat == null ? -1 : stat.lastIndexOf(')');
     if (close < 0) {

@@ -350,11 +350,11 @@ final class Sampler {
 
   private void cpu(Snapshot s) throws Exception {
     double[] jfr = cpuLoad == null ? null : cpuLoad.get();
-    long[] ticks = jfr == null || Double.isNaN(jfr[0]) || Double.isNaN(jfr[1]) ? null : ProcFs.cpuTicks(pid);
-    if (ticks != null) {
+    double time = jfr == null || Double.isNaN(jfr[0]) || Double.isNaN(jfr[1]) ? Double.NaN : ProcFs.cpuSeconds(pid);
+    if (!Double.isNaN(time)) {
       s.gauge(JvmMetrics.CPU_UTILIZATION, Math.max(0, jfr[0]), "1");
       s.gauge(JvmMetrics.SYSTEM_CPU_UTILIZATION, Math.max(0, jfr[1]), "1");
-      s.counter(JvmMetrics.CPU_TIME, (ticks[0] + ticks[1]) / 100.0, "s");
+      s.counter(JvmMetrics.CPU_TIME, time, "s");
     } else {
       Map<String, Object> o = attributes(os, "ProcessCpuLoad", "CpuLoad", "SystemCpuLoad", "ProcessCpuTime");
       s.gauge(JvmMetrics.CPU_UTILIZATION, Math.max(0, number(o, "ProcessCpuLoad")), "1");
@@ -379,9 +379,6 @@ final class Sampler {
   }
 
   private void nmtNow(Snapshot s) throws Exception {
-    if (!nmtAvailable) {
-      return;
-    }
     String out;
     try {
       out = (String) mbs.invoke(diagnostic, "vmNativeMemory", new Object[] {new String[] {"summary"}},

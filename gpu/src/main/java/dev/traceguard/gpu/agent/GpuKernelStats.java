@@ -106,9 +106,26 @@ public final class GpuKernelStats implements GpuKernelStatsMXBean {
     }
   }
 
-  private TimingSnapshot snap() {
+  /**
+   * One read by traceguard asks for eight figures of a snapshot, each through its own getter, and
+   * a snapshot sorts the kernels and computes their percentiles under the lock every launch takes:
+   * a snapshot is reused for {@value #REUSE_MILLIS} ms, so one read takes one (and its figures agree).
+   */
+  private static final long REUSE_MILLIS = 50;
+  private TimingSnapshot last;
+  private long lastAt;
+
+  private synchronized TimingSnapshot snap() {
     renew();
-    return interceptor == null ? EMPTY : interceptor.timer().snapshot();
+    if (interceptor == null) {
+      return EMPTY;
+    }
+    long now = System.nanoTime();
+    if (last == null || now - lastAt > REUSE_MILLIS * 1_000_000L) {
+      last = interceptor.timer().snapshot();
+      lastAt = now;
+    }
+    return last;
   }
 
   private static final TimingSnapshot EMPTY = new TimingSnapshot(List.of(), List.of(), 0, 0, 0, 1.0, 0, 0, 0, 0);

@@ -281,11 +281,18 @@ class LaunchTimerTest {
     Thread harvester = new Thread(t::harvest);
     harvester.start();
     assertThat(inCall.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    // The harvest is inside an event call: a launch and a snapshot still go through.
-    assertThat(t.time("k", 0, "s0", () -> gpu.launch(0, 1_000))).isZero();
-    assertThat(t.snapshot().kernels().get(0).count()).isEqualTo(2);
-    release.countDown();
+    // The harvest is inside an event call: a launch and a snapshot still go through (within a
+    // limit: were they to wait for the harvest's lock, the test fails rather than hangs).
+    try {
+      org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+        assertThat(t.time("k", 0, "s0", () -> gpu.launch(0, 1_000))).isZero();
+        assertThat(t.snapshot().kernels().get(0).count()).isEqualTo(2);
+      });
+    } finally {
+      release.countDown();
+    }
     harvester.join(10_000);
+    assertThat(harvester.isAlive()).isFalse();
     assertThat(t.snapshot().kernels().get(0).timed()).as("the launch made during the harvest waits for the next")
         .isEqualTo(1);
     t.harvest();
