@@ -39,10 +39,10 @@ final class FastSpanLine {
   private static final int MAX_RENDERED = 1 << 20;
   /** Longer numbers are left to the general reader, which has a limit of its own. */
   private static final int MAX_NUMBER = 100;
-  /** The general reader's limits (its JSON factory's, and Jackson's default for names). */
-  private static final int MAX_NESTING = 256;
-  private static final int MAX_NAME = 50_000;
-  private static final int MAX_STRING = 16 * 1024 * 1024;
+  /** The general reader's limits: its JSON factory's (Jackson's default for names). */
+  private static final int MAX_NESTING = OtlpJsonReader.limits().getMaxNestingDepth();
+  private static final int MAX_NAME = OtlpJsonReader.limits().getMaxNameLength();
+  private static final int MAX_STRING = OtlpJsonReader.limits().getMaxStringLength();
 
   private static final byte[] RESOURCE_SPANS = ascii("resourceSpans");
   private static final byte[] RESOURCE = ascii("resource");
@@ -363,16 +363,9 @@ final class FastSpanLine {
    */
   private Object readAnyValue() {
     Object v = readAnyValueInner();
-    return v instanceof Rendered ? v.toString() : v;
+    return v instanceof OtlpJsonReader.RawJson ? v.toString() : v;
   }
 
-  /** The JSON text of a nested array or key-value list, apart from plain strings. */
-  private record Rendered(String text) {
-    @Override
-    public String toString() {
-      return text;
-    }
-  }
 
   private Object readAnyValueInner() {
     Object value = null;
@@ -403,7 +396,7 @@ final class FastSpanLine {
   }
 
   /** An arrayValue or kvlistValue as compact JSON text, as {@link OtlpJsonReader} renders it. */
-  private Rendered render(boolean array) {
+  private OtlpJsonReader.RawJson render(boolean array) {
     StringBuilder sb = new StringBuilder(array ? "[" : "{");
     boolean first = true;
     if (object()) {
@@ -448,7 +441,7 @@ final class FastSpanLine {
         } while (comma(']'));
       } while (comma('}'));
     }
-    return new Rendered(sb.append(array ? ']' : '}').toString());
+    return new OtlpJsonReader.RawJson(sb.append(array ? ']' : '}').toString());
   }
 
   private Long readIntValue() {

@@ -54,6 +54,11 @@ public final class OtlpJsonReader implements FormatReader {
           .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
           .build();
 
+  /** The limits a line is read under (the byte-level {@link FastSpanLine} keeps to the same). */
+  static StreamReadConstraints limits() {
+    return JSON.streamReadConstraints();
+  }
+
   private ReadContext ctx;
   private Sink out;
   private boolean worker;
@@ -896,8 +901,11 @@ public final class OtlpJsonReader implements FormatReader {
     }
   }
 
-  /** JSON text of a nested array or key-value list, kept apart from plain strings while rendering. */
-  private record RawJson(String text) {
+  /**
+   * JSON text of a nested array or key-value list, kept apart from plain strings while rendering
+   * (by {@link FastSpanLine} too).
+   */
+  record RawJson(String text) {
     @Override
     public String toString() {
       return text;
